@@ -1,0 +1,230 @@
+//! The rules engine: one cast-normalise-validate pass for every collection.
+//!
+//! Collections are data here. Each `#[model]` type produces a [`Schema`]
+//! (its fields, their [`Kind`] and [`Rules`], its indexes); [`validate`]
+//! walks a JSON document against a schema the way Mongoose 8 does on
+//! `new Model(doc).validateSync()`: cast every path, apply setters
+//! (`lowercase`, `trim`) and defaults, drop unknown keys, run validators, and
+//! report every failing path at once. Nothing in this module knows about any
+//! one collection.
+
+mod cast;
+mod error;
+mod walk;
+
+pub use error::{ErrorKind, FieldError};
+pub use walk::{validate, validate_path, PathError};
+
+use crate::{Date, ObjectId};
+use std::collections::BTreeMap;
+
+/// A type declared with `#[model]`: it knows its schema.
+pub trait Model {
+    /// The schema the engine applies to this type.
+    fn schema() -> &'static Schema;
+}
+
+/// How a Rust field type maps to a Mongoose schema type.
+pub trait FieldType {
+    /// The kind of value the engine casts this field to.
+    fn kind() -> Kind;
+}
+
+/// A cross-field rule over the cast document; returns the errors it finds.
+pub type CrossFieldCheck = fn(&serde_json::Map<String, serde_json::Value>) -> Vec<FieldError>;
+
+/// The schema of a collection, a nested object or an array subdocument.
+#[derive(Debug)]
+pub struct Schema {
+    /// The Rust type's name (`User`).
+    pub name: &'static str,
+    /// The MongoDB collection name, for top-level collections.
+    pub collection: Option<&'static str>,
+    /// `timestamps: true`: `createdAt`/`updatedAt` exist and the server sets them.
+    pub timestamps: bool,
+    /// Documents and array subdocuments carry an `_id`; nested objects do not.
+    pub has_id: bool,
+    /// Top-level documents carry Mongoose's `__v`.
+    pub version_key: bool,
+    /// The declared fields, in the spec's order.
+    pub fields: Vec<Field>,
+    /// Compound and explicit indexes (`schema.index(...)` calls).
+    pub indexes: Vec<IndexDecl>,
+    /// Cross-field rules (the spec's `pre('save')` checks), run on the cast document.
+    pub check: Option<CrossFieldCheck>,
+}
+
+impl Schema {
+    /// The field with this wire name.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// One declared field.
+#[derive(Debug)]
+pub struct Field {
+    /// The wire name (camelCase, as in the spec).
+    pub name: &'static str,
+    /// What values cast to.
+    pub kind: Kind,
+    /// Validators, setters, default and index flags.
+    pub rules: Rules,
+}
+
+/// The Mongoose schema type of a path.
+#[derive(Debug)]
+pub enum Kind {
+    /// `String`.
+    String,
+    /// `Number` (an IEEE double, as in JavaScript).
+    Number,
+    /// `Boolean`.
+    Boolean,
+    /// `Date`.
+    Date,
+    /// `Schema.Types.ObjectId`.
+    ObjectId,
+    /// `Schema.Types.Mixed`: any JSON value, kept as given.
+    Mixed,
+    /// A `String` with an `enum` validator.
+    Enum(&'static [&'static str]),
+    /// `{ type: Map, of: <kind> }`.
+    Map(Box<Kind>),
+    /// `[<kind>]`: an array of primitives or of subdocuments.
+    Array(Box<Kind>),
+    /// A nested object or a subdocument.
+    Object(&'static Schema),
+}
+
+impl Kind {
+    /// The type name Mongoose uses in its cast error messages.
+    pub fn cast_name(&self) -> String {
+        match self {
+            Kind::String | Kind::Enum(_) => "string".into(),
+            Kind::Number => "Number".into(),
+            Kind::Boolean => "Boolean".into(),
+            Kind::Date => "date".into(),
+            Kind::ObjectId => "ObjectId".into(),
+            Kind::Mixed => "Mixed".into(),
+            Kind::Map(_) => "Map".into(),
+            Kind::Array(inner) => match inner.as_ref() {
+                Kind::Object(_) => "Array".into(),
+                other => format!("[{}]", other.cast_name()),
+            },
+            Kind::Object(_) => "Embedded".into(),
+        }
+    }
+
+    /// The type a TypeScript-facing caller sees for this kind.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::String | Kind::Enum(_) => "string",
+            Kind::Number => "number",
+            Kind::Boolean => "boolean",
+            Kind::Date => "date",
+            Kind::ObjectId => "objectId",
+            Kind::Mixed => "mixed",
+            Kind::Map(_) => "map",
+            Kind::Array(_) => "array",
+            Kind::Object(_) => "object",
+        }
+    }
+}
+
+/// The rules of one field, as the spec declares them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rules {
+    /// `required: true`.
+    pub required: bool,
+    /// `unique: true` (a unique single-field index).
+    pub unique: bool,
+    /// `index: true` (a single-field index).
+    pub index: bool,
+    /// `sparse: true`.
+    pub sparse: bool,
+    /// `lowercase: true` (setter, before validation).
+    pub lowercase: bool,
+    /// `trim: true` (setter, before validation).
+    pub trim: bool,
+    /// `min: n`.
+    pub min: Option<f64>,
+    /// `max: n`.
+    pub max: Option<f64>,
+    /// `maxlength: n`, in UTF-16 code units as JavaScript counts.
+    pub maxlength: Option<usize>,
+    /// `default: ...`, applied when the value is absent.
+    pub default: Option<DefaultValue>,
+}
+
+/// A field's default value.
+#[derive(Debug, Clone, Copy)]
+pub enum DefaultValue {
+    /// A boolean literal.
+    Bool(bool),
+    /// A number literal.
+    Number(f64),
+    /// A string literal.
+    Str(&'static str),
+    /// `Date.now`: the caller's clock.
+    Now,
+}
+
+/// A `schema.index(keys, options)` call.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexDecl {
+    /// Key paths and directions, in order.
+    pub keys: &'static [(&'static str, i32)],
+    /// `unique: true`.
+    pub unique: bool,
+    /// `sparse: true`.
+    pub sparse: bool,
+}
+
+impl FieldType for String {
+    fn kind() -> Kind {
+        Kind::String
+    }
+}
+
+impl FieldType for f64 {
+    fn kind() -> Kind {
+        Kind::Number
+    }
+}
+
+impl FieldType for bool {
+    fn kind() -> Kind {
+        Kind::Boolean
+    }
+}
+
+impl FieldType for Date {
+    fn kind() -> Kind {
+        Kind::Date
+    }
+}
+
+impl FieldType for ObjectId {
+    fn kind() -> Kind {
+        Kind::ObjectId
+    }
+}
+
+impl FieldType for serde_json::Value {
+    fn kind() -> Kind {
+        Kind::Mixed
+    }
+}
+
+impl<T: FieldType> FieldType for Vec<T> {
+    fn kind() -> Kind {
+        Kind::Array(Box::new(T::kind()))
+    }
+}
+
+impl<T: FieldType> FieldType for BTreeMap<String, T> {
+    fn kind() -> Kind {
+        Kind::Map(Box::new(T::kind()))
+    }
+}

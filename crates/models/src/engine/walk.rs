@@ -1,0 +1,592 @@
+//! The walk: cast, set, default, validate and minimise one document.
+
+use super::cast::{self, NotCastable};
+use super::{DefaultValue, ErrorKind, FieldError, Kind, Rules, Schema};
+use crate::{js, Date};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// Validates `input` against `schema` at time `now` (used by `Date.now` defaults).
+///
+/// Returns the normalised document (cast values, setters applied, defaults
+/// filled, unknown keys dropped, empty objects removed) or every field error.
+pub fn validate(
+    schema: &Schema,
+    input: &Value,
+    now: Date,
+) -> Result<Map<String, Value>, Vec<FieldError>> {
+    let Value::Object(input) = input else {
+        return Err(vec![FieldError::new(
+            "",
+            super::ErrorKind::Cast,
+            format!(
+                "Parameter \"obj\" to Document() must be an object, got \"{}\" (type {})",
+                js::inspect(input, 0),
+                js::value_type(input)
+            ),
+            Some(input.clone()),
+        )]);
+    };
+    let mut walk = Walker {
+        now,
+        errors: Vec::new(),
+        path: String::new(),
+        rel_start: 0,
+        depth: 0,
+        defaults: true,
+    };
+    let out = walk.object(schema, Some(input));
+    if let Some(check) = schema.check {
+        for e in check(&out) {
+            if !walk.errors.iter().any(|x| x.path == e.path) {
+                walk.errors.push(e);
+            }
+        }
+    }
+    if walk.errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(walk.errors)
+    }
+}
+
+/// A path that does not name a declared field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{path}` is not a field of {schema}")]
+pub struct PathError {
+    /// The path asked for.
+    pub path: String,
+    /// The schema it was looked up in.
+    pub schema: &'static str,
+}
+
+/// The errors of one path alone: `value` is placed at `path` in `context` (or
+/// in an empty document) and the document is validated; errors on other paths
+/// are left out. The same rules and messages as [`validate`].
+pub fn validate_path(
+    schema: &'static Schema,
+    path: &str,
+    value: &Value,
+    context: Option<&Value>,
+    now: Date,
+) -> Result<Vec<FieldError>, PathError> {
+    let unknown = || PathError {
+        path: path.to_string(),
+        schema: schema.name,
+    };
+    resolve(schema, path).ok_or_else(unknown)?;
+    let mut doc = match context {
+        Some(Value::Object(m)) => Value::Object(m.clone()),
+        _ => Value::Object(Map::new()),
+    };
+    set_path(&mut doc, path, value.clone());
+    let prefix = format!("{path}.");
+    Ok(match validate(schema, &doc, now) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .into_iter()
+            .filter(|e| e.path == path || e.path.starts_with(&prefix))
+            .collect(),
+    })
+}
+
+/// Finds the kind a dotted path (with array indices) names.
+fn resolve<'s>(schema: &'s Schema, path: &str) -> Option<&'s Kind> {
+    let mut segments = path.split('.');
+    let first = segments.next()?;
+    let mut kind = match first {
+        "_id" if schema.has_id => return segments.next().is_none().then_some(&Kind::ObjectId),
+        _ => &schema.field(first)?.kind,
+    };
+    for seg in segments {
+        kind = match kind {
+            Kind::Object(s) => match seg {
+                "_id" if s.has_id => &Kind::ObjectId,
+                _ => &s.field(seg)?.kind,
+            },
+            Kind::Array(inner) if seg.parse::<usize>().is_ok() => inner,
+            Kind::Map(inner) => inner,
+            Kind::Mixed => return Some(kind),
+            _ => return None,
+        };
+    }
+    Some(kind)
+}
+
+fn set_path(doc: &mut Value, path: &str, value: Value) {
+    let segments: Vec<&str> = path.split('.').collect();
+    let mut cur = doc;
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        let next_is_index = segments
+            .get(i + 1)
+            .is_some_and(|s| s.parse::<usize>().is_ok());
+        let fresh = || {
+            if next_is_index {
+                Value::Array(Vec::new())
+            } else {
+                Value::Object(Map::new())
+            }
+        };
+        match cur {
+            Value::Array(items) => {
+                let Ok(idx) = seg.parse::<usize>() else {
+                    return;
+                };
+                if idx > 10_000 {
+                    return;
+                }
+                while items.len() <= idx {
+                    items.push(Value::Object(Map::new()));
+                }
+                if last {
+                    items[idx] = value;
+                    return;
+                }
+                if !items[idx].is_object() && !items[idx].is_array() {
+                    items[idx] = fresh();
+                }
+                cur = &mut items[idx];
+            }
+            Value::Object(map) => {
+                if last {
+                    map.insert((*seg).to_string(), value);
+                    return;
+                }
+                let slot = map.entry((*seg).to_string()).or_insert_with(fresh);
+                if !slot.is_object() && !slot.is_array() {
+                    *slot = fresh();
+                }
+                cur = slot;
+            }
+            _ => return,
+        }
+    }
+}
+
+struct Walker {
+    now: Date,
+    errors: Vec<FieldError>,
+    /// The full dotted path of the value being walked.
+    path: String,
+    /// Where the path relative to the innermost (sub)document starts: Mongoose
+    /// words messages with that relative path (`Path `size` is required.`).
+    rel_start: usize,
+    /// Nesting depth of plain nested objects inside the current (sub)document.
+    depth: usize,
+    /// Defaults apply (false below a nested object that was `null` or ignored).
+    defaults: bool,
+}
+
+impl Walker {
+    /// Runs `f` with `name` appended to the current path.
+    fn at<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> T) -> T {
+        let len = self.path.len();
+        if !self.path.is_empty() {
+            self.path.push('.');
+        }
+        self.path.push_str(name);
+        let out = f(self);
+        self.path.truncate(len);
+        out
+    }
+
+    /// The current path as Mongoose's messages name it.
+    fn rel(&self) -> &str {
+        self.path.get(self.rel_start..).unwrap_or(&self.path)
+    }
+
+    fn fail(&mut self, kind: ErrorKind, message: String, value: Option<Value>) {
+        let e = FieldError::new(&self.path, kind, message, value);
+        self.errors.push(e);
+    }
+
+    fn required(&mut self) {
+        let msg = format!("Path `{}` is required.", self.rel());
+        self.fail(ErrorKind::Required, msg, None);
+    }
+
+    /// A CastError: `Cast to {type} failed for value ... at path "..."[ because of "..."]`.
+    fn cast_error(
+        &mut self,
+        type_name: &str,
+        shown: &Value,
+        at: &str,
+        because: Option<&str>,
+        value: &Value,
+    ) {
+        let mut msg = format!(
+            "Cast to {type_name} failed for value {} (type {}) at path \"{at}\"",
+            js::cast_string_value(shown),
+            js::value_type(shown)
+        );
+        if let Some(reason) = because {
+            msg.push_str(&format!(" because of \"{reason}\""));
+        }
+        self.fail(ErrorKind::Cast, msg, Some(value.clone()));
+    }
+
+    /// A document, nested object or subdocument: declared fields only.
+    fn object(
+        &mut self,
+        schema: &Schema,
+        input: Option<&Map<String, Value>>,
+    ) -> Map<String, Value> {
+        let expanded = input.map(expand_dotted_keys);
+        let input = expanded.as_ref().map(|c| c.as_ref());
+        let mut out = Map::new();
+        if schema.has_id {
+            if let Some(v) = input.and_then(|m| m.get("_id")) {
+                if let Some(id) = self.at("_id", |w| {
+                    w.scalar(&Kind::ObjectId, &Rules::default(), Some(v))
+                }) {
+                    out.insert("_id".into(), id);
+                }
+            }
+        }
+        for field in &schema.fields {
+            let v = input.and_then(|m| m.get(field.name));
+            if let Some(value) = self.at(field.name, |w| w.value(&field.kind, &field.rules, v)) {
+                out.insert(field.name.into(), value);
+            }
+        }
+        if schema.version_key {
+            if let Some(v) = input.and_then(|m| m.get("__v")) {
+                if let Some(value) = self.at("__v", |w| {
+                    w.scalar(&Kind::Number, &Rules::default(), Some(v))
+                }) {
+                    out.insert("__v".into(), value);
+                }
+            }
+        }
+        out
+    }
+
+    /// One path: `None` when it ends up absent from the document.
+    fn value(&mut self, kind: &Kind, rules: &Rules, v: Option<&Value>) -> Option<Value> {
+        let defaulted;
+        let v = match (v, rules.default) {
+            (None, Some(d)) if self.defaults => {
+                defaulted = self.default_value(d);
+                Some(&defaulted)
+            }
+            (v, _) => v,
+        };
+        match kind {
+            Kind::Object(schema) => self.nested(schema, v),
+            Kind::Array(inner) => self.array(inner, v),
+            Kind::Map(inner) => self.map(inner, v),
+            _ => self.scalar(kind, rules, v),
+        }
+    }
+
+    fn default_value(&self, d: DefaultValue) -> Value {
+        match d {
+            DefaultValue::Bool(b) => Value::Bool(b),
+            DefaultValue::Number(n) => js::number_value(n),
+            DefaultValue::Str(s) => Value::String(s.into()),
+            DefaultValue::Now => Value::String(self.now.to_iso_string()),
+        }
+    }
+
+    /// A nested object. `null` stays `null`; a non-object is ignored when the
+    /// object sits directly in a (sub)document and a cast error deeper down.
+    /// Either way the children's `required` rules still run, without defaults.
+    fn nested(&mut self, schema: &Schema, v: Option<&Value>) -> Option<Value> {
+        self.depth += 1;
+        let out = match v {
+            None => minimized(self.object(schema, None)),
+            Some(Value::Object(m)) => minimized(self.object(schema, Some(m))),
+            Some(other) => {
+                if !other.is_null() && self.depth > 1 {
+                    let at = self.rel().to_string();
+                    self.cast_error("Object", other, &at, None, other);
+                }
+                let saved = std::mem::replace(&mut self.defaults, false);
+                self.object(schema, None);
+                self.defaults = saved;
+                other.is_null().then_some(Value::Null)
+            }
+        };
+        self.depth -= 1;
+        out
+    }
+
+    fn array(&mut self, inner: &Kind, v: Option<&Value>) -> Option<Value> {
+        let wrapped;
+        let items: &[Value] = match v {
+            None if self.defaults => return Some(Value::Array(Vec::new())),
+            None => return None,
+            Some(Value::Null) => return Some(Value::Null),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                wrapped = [other.clone()];
+                &wrapped
+            }
+        };
+        match inner {
+            Kind::Object(schema) => self.document_array(schema, items),
+            _ => self.primitive_array(inner, items),
+        }
+    }
+
+    /// An array of subdocuments: every element must be an object (or `null`).
+    fn document_array(&mut self, schema: &Schema, items: &[Value]) -> Option<Value> {
+        // Arrays are objects to Mongoose: an array element becomes an empty subdocument.
+        if let Some(bad) = items
+            .iter()
+            .find(|x| !x.is_object() && !x.is_array() && !x.is_null())
+        {
+            let at = self.rel().to_string();
+            self.cast_error("embedded", bad, &at, Some("ObjectParameterError"), bad);
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let empty = Map::new();
+            let m = match item {
+                Value::Object(m) => m,
+                Value::Array(_) => &empty,
+                _ => {
+                    out.push(Value::Null);
+                    continue;
+                }
+            };
+            let doc = self.at(&i.to_string(), |w| {
+                let saved = (w.rel_start, w.depth, w.defaults);
+                w.rel_start = w.path.len() + 1;
+                w.depth = 0;
+                w.defaults = true;
+                let doc = w.object(schema, Some(m));
+                (w.rel_start, w.depth, w.defaults) = saved;
+                doc
+            });
+            out.push(Value::Object(doc));
+        }
+        Some(Value::Array(out))
+    }
+
+    /// An array of primitives: the first element that fails to cast fails the array.
+    fn primitive_array(&mut self, inner: &Kind, items: &[Value]) -> Option<Value> {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            if item.is_null() {
+                out.push(Value::Null);
+                continue;
+            }
+            match cast::scalar(inner, item) {
+                Ok(x) => out.push(x),
+                Err(NotCastable) => {
+                    let whole = Value::Array(items.to_vec());
+                    self.at(&i.to_string(), |w| {
+                        let at = w.rel().to_string();
+                        let msg = format!(
+                            "Cast to [{}] failed for value {} (type string) at path \"{at}\" because of \"CastError\"",
+                            inner.cast_name(),
+                            js::cast_string_value(&whole)
+                        );
+                        w.fail(ErrorKind::Cast, msg, Some(item.clone()));
+                    });
+                    return None;
+                }
+            }
+        }
+        Some(Value::Array(out))
+    }
+
+    /// `{ type: Map, of: ... }`: keys may not start with `$` or contain `.`.
+    fn map(&mut self, inner: &Kind, v: Option<&Value>) -> Option<Value> {
+        let m = match v {
+            None => return None,
+            Some(Value::Null) => return Some(Value::Null),
+            Some(Value::Object(m)) => m,
+            Some(other) => {
+                let at = self.rel().to_string();
+                self.cast_error("Map", other, &at, Some("TypeError"), other);
+                return None;
+            }
+        };
+        if m.keys().any(|k| k.starts_with('$') || k.contains('.')) {
+            let at = self.rel().to_string();
+            let whole = Value::Object(m.clone());
+            self.cast_error("Map", &whole, &at, None, &whole);
+            return None;
+        }
+        let mut out = Map::new();
+        let mut failed = false;
+        for (key, item) in m {
+            let cast = if item.is_null() {
+                Ok(Value::Null)
+            } else {
+                cast::scalar(inner, item)
+            };
+            match cast {
+                Ok(x) => {
+                    out.insert(key.clone(), x);
+                }
+                Err(NotCastable) => {
+                    failed = true;
+                    let at = format!("{}.$*", self.rel());
+                    self.at(key, |w| {
+                        w.cast_error(&inner.cast_name(), item, &at, cast_reason(inner), item)
+                    });
+                }
+            }
+        }
+        (!failed).then_some(Value::Object(out))
+    }
+
+    fn scalar(&mut self, kind: &Kind, rules: &Rules, v: Option<&Value>) -> Option<Value> {
+        let Some(v) = v else {
+            if rules.required {
+                self.required();
+            }
+            return None;
+        };
+        if matches!(kind, Kind::Mixed) {
+            if rules.required && v.is_null() {
+                self.required();
+            }
+            return match v {
+                Value::Object(m) => minimized(minimize(m.clone())),
+                other => Some(other.clone()),
+            };
+        }
+        let mut value = if v.is_null() {
+            Value::Null
+        } else {
+            match cast::scalar(kind, v) {
+                Ok(c) => c,
+                Err(NotCastable) => {
+                    let at = self.rel().to_string();
+                    self.cast_error(&kind.cast_name(), v, &at, cast_reason(kind), v);
+                    return None;
+                }
+            }
+        };
+        if let Value::String(s) = &mut value {
+            if rules.lowercase {
+                *s = s.to_lowercase();
+            }
+            if rules.trim {
+                let t = js::trim(s);
+                if t.len() != s.len() {
+                    *s = t.to_string();
+                }
+            }
+        }
+        self.check_rules(kind, rules, &value);
+        Some(value)
+    }
+
+    /// The validators of one cast value; Mongoose reports the first that fails.
+    fn check_rules(&mut self, kind: &Kind, rules: &Rules, value: &Value) {
+        let rel = self.rel().to_string();
+        let (kind_of, msg, shown) = match value {
+            Value::Null if rules.required => return self.required(),
+            Value::String(s) if rules.required && s.is_empty() => return self.required(),
+            Value::String(s) => {
+                if let Kind::Enum(values) = kind {
+                    if !values.contains(&s.as_str()) {
+                        let msg = format!("`{s}` is not a valid enum value for path `{rel}`.");
+                        self.fail(ErrorKind::Enum, msg, Some(value.clone()));
+                        return;
+                    }
+                }
+                match rules.maxlength {
+                    Some(max) if js::utf16_len(s) > max => (
+                        ErrorKind::MaxLength,
+                        format!(
+                            "Path `{rel}` (`{}`, length {}) is longer than the maximum allowed length ({max}).",
+                            js::truncate_utf16(s, 30),
+                            js::utf16_len(s)
+                        ),
+                        value,
+                    ),
+                    _ => return,
+                }
+            }
+            Value::Number(n) => {
+                let x = js::as_f64(n);
+                let show = js::number_to_string;
+                match (rules.min, rules.max) {
+                    (Some(min), _) if x < min => (
+                        ErrorKind::Min,
+                        format!(
+                            "Path `{rel}` ({}) is less than minimum allowed value ({}).",
+                            show(x),
+                            show(min)
+                        ),
+                        value,
+                    ),
+                    (_, Some(max)) if x > max => (
+                        ErrorKind::Max,
+                        format!(
+                            "Path `{rel}` ({}) is more than maximum allowed value ({}).",
+                            show(x),
+                            show(max)
+                        ),
+                        value,
+                    ),
+                    _ => return,
+                }
+            }
+            _ => return,
+        };
+        self.fail(kind_of, msg, Some(shown.clone()));
+    }
+}
+
+/// The `because of "..."` Mongoose appends for some types' cast errors.
+fn cast_reason(kind: &Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Boolean => Some("CastError"),
+        Kind::ObjectId => Some("BSONError"),
+        _ => None,
+    }
+}
+
+/// Mongoose sets `{"a.b": 1}` as the path `a.b`: dotted keys become nested objects.
+fn expand_dotted_keys(m: &Map<String, Value>) -> Cow<'_, Map<String, Value>> {
+    if !m.keys().any(|k| k.contains('.')) {
+        return Cow::Borrowed(m);
+    }
+    let mut out = Map::new();
+    let (plain, dotted): (Vec<_>, Vec<_>) = m.iter().partition(|(k, _)| !k.contains('.'));
+    for (k, v) in plain {
+        out.insert(k.clone(), v.clone());
+    }
+    for (k, v) in dotted {
+        let mut segments = k.split('.').peekable();
+        let mut cur = &mut out;
+        while let Some(seg) = segments.next() {
+            if segments.peek().is_none() {
+                cur.insert(seg.to_string(), v.clone());
+                break;
+            }
+            let slot = cur
+                .entry(seg.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !slot.is_object() {
+                *slot = Value::Object(Map::new());
+            }
+            let Value::Object(next) = slot else { break };
+            cur = next;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Mongoose's `minimize`: empty objects are removed, recursively, from plain objects.
+fn minimize(m: Map<String, Value>) -> Map<String, Value> {
+    m.into_iter()
+        .filter_map(|(k, v)| match v {
+            Value::Object(inner) => minimized(minimize(inner)).map(|v| (k, v)),
+            other => Some((k, other)),
+        })
+        .collect()
+}
+
+fn minimized(m: Map<String, Value>) -> Option<Value> {
+    (!m.is_empty()).then_some(Value::Object(m))
+}

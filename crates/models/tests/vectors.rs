@@ -1,0 +1,106 @@
+//! Runs every case of `tests/vectors/*.json` (Mongoose 8's answers) through
+//! the crate and requires exact agreement: verdict, error paths, kinds and
+//! messages, and the normalised document of valid cases.
+
+use onelastai_models::{Collection, Date};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors")
+}
+
+/// Compares one case; returns the differences found.
+fn check_case(collection: Collection, case: &Value) -> Vec<String> {
+    let name = case["name"].as_str().unwrap_or("?");
+    let mut diffs = Vec::new();
+    let Some(now) = case["now"].as_str().and_then(Date::parse_iso) else {
+        return vec![format!("{name}: bad `now`")];
+    };
+    let result = collection.validate(&case["input"], now);
+    let want_valid = case["valid"].as_bool().unwrap_or(false);
+    let (got_valid, got_errors) = match &result {
+        Ok(_) => (true, Vec::new()),
+        Err(errors) => (false, errors.clone()),
+    };
+    if got_valid != want_valid {
+        diffs.push(format!(
+            "{name}: valid {got_valid}, Mongoose says {want_valid}"
+        ));
+    }
+    let want: BTreeSet<(String, String, String)> = case["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+            (s("path"), s("kind"), s("message"))
+        })
+        .collect();
+    let got: BTreeSet<(String, String, String)> = got_errors
+        .iter()
+        .map(|e| {
+            (
+                e.path.clone(),
+                e.kind.as_str().to_string(),
+                e.message.clone(),
+            )
+        })
+        .collect();
+    for missing in want.difference(&got) {
+        diffs.push(format!("{name}: missing error {missing:?}"));
+    }
+    for extra in got.difference(&want) {
+        diffs.push(format!("{name}: unexpected error {extra:?}"));
+    }
+    if let (Ok(doc), true) = (&result, want_valid) {
+        let got = Value::Object(doc.clone());
+        if got != case["output"] {
+            diffs.push(format!(
+                "{name}: output differs\n    got:  {got}\n    want: {}",
+                case["output"]
+            ));
+        }
+    }
+    diffs
+}
+
+#[test]
+fn every_vector_agrees_with_mongoose() {
+    let mut files = 0;
+    let mut cases = 0;
+    let mut diffs = Vec::new();
+    for collection in Collection::ALL {
+        let path = vectors_dir().join(format!("{}.json", collection.name()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(file["collection"], collection.name());
+        let list = file["cases"].as_array().cloned().unwrap_or_default();
+        assert!(
+            list.len() >= 25,
+            "{}: only {} cases",
+            collection,
+            list.len()
+        );
+        files += 1;
+        for case in &list {
+            cases += 1;
+            for d in check_case(collection, case) {
+                diffs.push(format!("{collection}: {d}"));
+            }
+        }
+    }
+    println!(
+        "vectors: {files} files, {cases} cases, {} differences",
+        diffs.len()
+    );
+    assert!(
+        diffs.is_empty(),
+        "{} differences:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
