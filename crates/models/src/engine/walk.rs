@@ -447,6 +447,14 @@ impl Walker {
             if rules.required && v.is_null() {
                 self.required();
             }
+            if nesting_depth(v) > MAX_NESTING {
+                let msg = format!(
+                    "Path `{}` is nested deeper than {MAX_NESTING} levels, which MongoDB cannot store.",
+                    self.rel()
+                );
+                self.fail(ErrorKind::Cast, msg, None);
+                return None;
+            }
             return match v {
                 Value::Object(m) => minimized(minimize(m.clone())),
                 other => Some(other.clone()),
@@ -481,60 +489,84 @@ impl Walker {
 
     /// The validators of one cast value; Mongoose reports the first that fails.
     fn check_rules(&mut self, kind: &Kind, rules: &Rules, value: &Value) {
-        let rel = self.rel().to_string();
-        let (kind_of, msg, shown) = match value {
-            Value::Null if rules.required => return self.required(),
-            Value::String(s) if rules.required && s.is_empty() => return self.required(),
-            Value::String(s) => {
-                if let Kind::Enum(values) = kind {
-                    if !values.contains(&s.as_str()) {
-                        let msg = format!("`{s}` is not a valid enum value for path `{rel}`.");
-                        self.fail(ErrorKind::Enum, msg, Some(value.clone()));
-                        return;
-                    }
-                }
-                match rules.maxlength {
-                    Some(max) if js::utf16_len(s) > max => (
-                        ErrorKind::MaxLength,
-                        format!(
-                            "Path `{rel}` (`{}`, length {}) is longer than the maximum allowed length ({max}).",
-                            js::truncate_utf16(s, 30),
-                            js::utf16_len(s)
-                        ),
-                        value,
-                    ),
-                    _ => return,
-                }
-            }
+        let failed = match value {
+            Value::Null if rules.required => Some(ErrorKind::Required),
+            Value::String(s) if rules.required && s.is_empty() => Some(ErrorKind::Required),
+            Value::String(s) => match kind {
+                Kind::Enum(values) if !values.contains(&s.as_str()) => Some(ErrorKind::Enum),
+                _ => rules
+                    .maxlength
+                    .filter(|max| js::utf16_len(s) > *max)
+                    .map(|_| ErrorKind::MaxLength),
+            },
             Value::Number(n) => {
                 let x = js::as_f64(n);
-                let show = js::number_to_string;
-                match (rules.min, rules.max) {
-                    (Some(min), _) if x < min => (
-                        ErrorKind::Min,
-                        format!(
-                            "Path `{rel}` ({}) is less than minimum allowed value ({}).",
-                            show(x),
-                            show(min)
-                        ),
-                        value,
-                    ),
-                    (_, Some(max)) if x > max => (
-                        ErrorKind::Max,
-                        format!(
-                            "Path `{rel}` ({}) is more than maximum allowed value ({}).",
-                            show(x),
-                            show(max)
-                        ),
-                        value,
-                    ),
-                    _ => return,
+                if rules.min.is_some_and(|min| x < min) {
+                    Some(ErrorKind::Min)
+                } else if rules.max.is_some_and(|max| x > max) {
+                    Some(ErrorKind::Max)
+                } else {
+                    None
                 }
             }
-            _ => return,
+            _ => None,
         };
-        self.fail(kind_of, msg, Some(shown.clone()));
+        let Some(failed) = failed else { return };
+        if failed == ErrorKind::Required {
+            return self.required();
+        }
+        let msg = validator_message(failed, self.rel(), rules, value);
+        self.fail(failed, msg, Some(value.clone()));
     }
+}
+
+/// Mongoose's default message of a failed validator (`lib/error/messages.js`).
+fn validator_message(kind: ErrorKind, path: &str, rules: &Rules, value: &Value) -> String {
+    let show = js::number_to_string;
+    let number = value.as_number().map_or(f64::NAN, js::as_f64);
+    let text = value.as_str().unwrap_or_default();
+    match kind {
+        ErrorKind::Enum => format!("`{text}` is not a valid enum value for path `{path}`."),
+        ErrorKind::MaxLength => format!(
+            "Path `{path}` (`{}`, length {}) is longer than the maximum allowed length ({}).",
+            js::truncate_utf16(text, 30),
+            js::utf16_len(text),
+            rules.maxlength.unwrap_or_default()
+        ),
+        ErrorKind::Min => format!(
+            "Path `{path}` ({}) is less than minimum allowed value ({}).",
+            show(number),
+            show(rules.min.unwrap_or_default())
+        ),
+        ErrorKind::Max => format!(
+            "Path `{path}` ({}) is more than maximum allowed value ({}).",
+            show(number),
+            show(rules.max.unwrap_or_default())
+        ),
+        _ => format!("Path `{path}` is invalid ({}).", kind.as_str()),
+    }
+}
+
+/// MongoDB refuses documents nested deeper than 100 levels; Mixed values are
+/// checked against it before any recursive work (see COMPATIBILITY.md).
+pub const MAX_NESTING: usize = 100;
+
+/// How deeply a value nests, measured without recursion.
+fn nesting_depth(v: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        if d > MAX_NESTING {
+            break;
+        }
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|x| (x, d + 1))),
+            Value::Object(m) => stack.extend(m.values().map(|x| (x, d + 1))),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// The `because of "..."` Mongoose appends for some types' cast errors.

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a fresh machine of this kind
+# (Rust via rustup, Node 20, Go are there already). Idempotent and quiet when
+# everything is in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '==> %s\n' "$*"; }
+
+for tool in cargo rustup node npm; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is required but not installed" >&2; exit 1; }
+done
+
+if ! rustup component list --installed 2>/dev/null | grep -q '^rustfmt'; then
+  step "rustup component add rustfmt"; rustup component add rustfmt
+fi
+if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then
+  step "rustup component add clippy"; rustup component add clippy
+fi
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  step "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown
+fi
+
+# The Mongoose oracle that generates and checks tests/vectors.
+if [ ! -d tests/mongoose/node_modules/mongoose ]; then
+  step "npm ci (tests/mongoose)"
+  (cd tests/mongoose && npm ci --no-audit --no-fund --loglevel=error)
+fi
