@@ -1,0 +1,31 @@
+import Link from 'next/link';
+
+export default function Home() {
+  return (
+    <>
+      <h1>One data model, checked everywhere</h1>
+      <p className="lead">
+        Every form here is checked in your browser by the same Rust rules the server applies, compiled to
+        WebAssembly: mistakes show up as you type, before anything is sent, and the server gives the same verdict.
+      </p>
+      <div className="tiles">
+        <Link href="/signup" className="card tile">
+          <h3>Sign up</h3>
+          <p>Create an account; email and password rules are checked as you type.</p>
+        </Link>
+        <Link href="/subscribe" className="card tile">
+          <h3>Subscribe to an agent</h3>
+          <p>Pick an agent and a plan, and see when the subscription ends.</p>
+        </Link>
+        <Link href="/tools/new" className="card tile">
+          <h3>Publish a tool</h3>
+          <p>List a tool in the marketplace with its versions and inputs.</p>
+        </Link>
+        <Link href="/browse" className="card tile">
+          <h3>Browse</h3>
+          <p>Users, subscriptions and tools stored so far.</p>
+        </Link>
+      </div>
+    </>
+  );
+}

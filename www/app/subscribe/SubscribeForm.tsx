@@ -1,0 +1,137 @@
+'use client';
+
+import { useMemo, useState } from 'react';
+import { Field, Loading } from '@/components/Field';
+import { toErrorMap, type ErrorMap } from '@/lib/forms';
+import { useModels } from '@/lib/models';
+import { submitDocument } from '@/lib/submit';
+
+export interface UserOption {
+  id: string;
+  label: string;
+}
+
+const AGENTS = [
+  { id: 'einstein', name: 'Albert Einstein' },
+  { id: 'curie', name: 'Marie Curie' },
+  { id: 'tesla', name: 'Nikola Tesla' },
+  { id: 'shakespeare', name: 'William Shakespeare' },
+  { id: 'lovelace', name: 'Ada Lovelace' },
+];
+
+const PLANS = [
+  { id: 'daily', label: 'Daily', price: 1.99 },
+  { id: 'weekly', label: 'Weekly', price: 9.99 },
+  { id: 'monthly', label: 'Monthly', price: 19.99 },
+] as const;
+
+type PlanId = (typeof PLANS)[number]['id'];
+
+export function SubscribeForm({ users, loadError }: { users: UserOption[]; loadError?: string | undefined }) {
+  const models = useModels();
+  const [userId, setUserId] = useState(users[0]?.id ?? '');
+  const [agentId, setAgentId] = useState(AGENTS[0]?.id ?? '');
+  const [plan, setPlan] = useState<PlanId>('monthly');
+  const [errors, setErrors] = useState<ErrorMap>({});
+  const [banner, setBanner] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [startDate] = useState(() => new Date());
+
+  const price = PLANS.find((p) => p.id === plan)?.price ?? 0;
+  const expiry = useMemo(() => (models ? new Date(models.calculateExpiryDate(plan, startDate)) : null), [models, plan, startDate]);
+  const doc = useMemo(
+    () => ({ userId, agentId, plan, price, startDate: startDate.toISOString(), expiryDate: expiry?.toISOString() }),
+    [userId, agentId, plan, price, startDate, expiry],
+  );
+  const verdict = useMemo(() => (models ? models.validate('subscriptions', doc) : null), [models, doc]);
+
+  if (!models) return <Loading what="the subscription form" />;
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    if (!models) return;
+    const check = models.validate('subscriptions', doc);
+    if (!check.ok) {
+      setErrors(toErrorMap(check.errors));
+      return;
+    }
+    setBusy(true);
+    const res = await submitDocument('subscriptions', doc, ['userId', 'agentId']);
+    setBusy(false);
+    if (res.ok) {
+      const agent = AGENTS.find((a) => a.id === agentId)?.name ?? agentId;
+      setBanner({ ok: true, text: `Subscribed to ${agent} until ${expiry?.toUTCString().replace('GMT', 'UTC') ?? ''}.` });
+      setErrors({});
+    } else {
+      if (res.status === 409) {
+        const msg = 'You already have a subscription to this agent.';
+        res.fieldErrors.userId = msg;
+        res.fieldErrors.agentId = msg;
+        res.message = 'This account already subscribes to this agent; pick another agent or account.';
+      }
+      setErrors(res.fieldErrors);
+      setBanner({ ok: false, text: res.message });
+    }
+  }
+
+  const reset = () => {
+    setErrors({});
+    setBanner(null);
+  };
+
+  return (
+    <form className="card" onSubmit={submit} noValidate data-testid="subscribe-form">
+      {loadError ? <div className="banner error">Could not load users: {loadError}</div> : null}
+      {banner ? (
+        <div className={`banner ${banner.ok ? 'ok' : 'error'}`} role="status" data-testid="banner">
+          {banner.text}
+        </div>
+      ) : null}
+      <div className="grid">
+        <Field id="userId" label="Account" error={errors.userId} hint={users.length ? undefined : 'Sign up first.'}>
+          <select id="userId" value={userId} onChange={(e) => { setUserId(e.target.value); reset(); }}>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="agentId" label="Agent" error={errors.agentId}>
+          <select id="agentId" value={agentId} onChange={(e) => { setAgentId(e.target.value); reset(); }}>
+            {AGENTS.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="plan" label="Plan" error={errors.plan}>
+          <select id="plan" value={plan} onChange={(e) => { setPlan(e.target.value as PlanId); reset(); }}>
+            {PLANS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label} (${p.price.toFixed(2)})
+              </option>
+            ))}
+          </select>
+        </Field>
+        <div className="field">
+          <label>Ends</label>
+          <div className="preview" data-testid="expiry-preview">
+            {expiry ? (
+              <strong>{expiry.toUTCString().replace('GMT', 'UTC')}</strong>
+            ) : (
+              '—'
+            )}
+          </div>
+        </div>
+      </div>
+      {errors.price || errors.expiryDate ? <div className="error">{errors.price ?? errors.expiryDate}</div> : null}
+      <div className="actions">
+        <button type="submit" disabled={busy || !verdict?.ok || !userId} data-testid="submit">
+          {busy ? 'Subscribing…' : `Subscribe for $${price.toFixed(2)}`}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,38 @@
+'use client';
+
+// Loads @onelastai/models (the Rust rules compiled to WebAssembly) once, in
+// the browser, and hands it to the components that validate forms.
+import { useEffect, useState } from 'react';
+
+/** The package's API, once its WebAssembly module is ready. */
+export type Models = typeof import('@onelastai/models');
+
+let loading: Promise<Models> | null = null;
+
+/** Imports the package and instantiates its WebAssembly module (once). */
+export function loadModels(): Promise<Models> {
+  loading ??= import('@onelastai/models').then(async (m) => {
+    await m.init();
+    return m;
+  });
+  loading.catch(() => {
+    loading = null; // a failed download may be retried on the next mount
+  });
+  return loading;
+}
+
+/** The models API, or `null` while the WebAssembly module loads. */
+export function useModels(): Models | null {
+  const [models, setModels] = useState<Models | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadModels().then(
+      (m) => live && setModels(m),
+      (e: unknown) => console.error('could not load @onelastai/models', e),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return models;
+}
