@@ -300,13 +300,17 @@ fn default_tokens(expr: &Expr) -> syn::Result<Tokens> {
 
 /// Adds the serde and tsify attributes that make the wire shape match what
 /// the engine outputs: optional keys for fields that may be absent, `T | null`
-/// for fields that are present but may hold `null`.
+/// for fields that are present but may hold `null`, and the TypeScript
+/// spelling of every field type (a `Date` or an `ObjectId` is a string on the
+/// wire, not tsify's guess from the Rust name).
 fn decorate_field(field: &mut Field, fo: &FieldOptions) {
     let ty = field.ty.clone();
     if let Some(inner) = option_inner(&ty) {
         let ts = format!("{} | null", ts_type(inner));
         if fo.default.is_some() {
-            field.attrs.push(syn::parse_quote!(#[serde(default)]));
+            // A default always fills the key, so it is required in TypeScript.
+            // No `#[serde(default)]`: tsify would make the key optional, and
+            // serde already reads a missing `Option` field as `None`.
             field.attrs.push(syn::parse_quote!(
                 #[cfg_attr(feature = "typescript", tsify(type = #ts))]
             ));
@@ -319,7 +323,17 @@ fn decorate_field(field: &mut Field, fo: &FieldOptions) {
             ));
         }
     } else if last_ident(&ty).as_deref() == Some("Vec") {
+        // An array set to `null` stays `null`, as in Mongoose.
+        let ts = format!("{} | null", ts_type(&ty));
+        field.attrs.push(syn::parse_quote!(
+            #[cfg_attr(feature = "typescript", tsify(type = #ts))]
+        ));
         field.attrs.push(syn::parse_quote!(#[serde(default)]));
+    } else {
+        let ts = ts_type(&ty);
+        field.attrs.push(syn::parse_quote!(
+            #[cfg_attr(feature = "typescript", tsify(type = #ts))]
+        ));
     }
 }
 
@@ -536,17 +550,15 @@ fn ts_type(ty: &Type) -> String {
         "f64" => "number".into(),
         "bool" => "boolean".into(),
         "Value" => "unknown".into(),
+        // Mongoose keeps `null` elements and `null` map values (the engine
+        // does too), so the TypeScript says so.
         "Vec" => {
             let inner = args.first().map(|t| ts_type(t)).unwrap_or_default();
-            if inner.contains(' ') {
-                format!("({inner})[]")
-            } else {
-                format!("{inner}[]")
-            }
+            format!("({inner} | null)[]")
         }
         "BTreeMap" | "HashMap" => {
             let inner = args.get(1).map(|t| ts_type(t)).unwrap_or_default();
-            format!("Record<string, {inner}>")
+            format!("Record<string, {inner} | null>")
         }
         "Option" => {
             let inner = args.first().map(|t| ts_type(t)).unwrap_or_default();

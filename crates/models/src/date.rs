@@ -79,23 +79,35 @@ impl Date {
     /// `toISOString()`.
     pub fn to_iso_string(self) -> String {
         let p = self.parts();
-        let year = if (0..=9999).contains(&p.year) {
-            format!("{:04}", p.year)
-        } else if p.year < 0 {
-            format!("-{:06}", -p.year)
-        } else {
-            format!("+{:06}", p.year)
+        let mut out = String::with_capacity(27);
+        let push_num = |out: &mut String, n: i64, width: usize| {
+            let digits = n.to_string();
+            for _ in digits.len()..width {
+                out.push('0');
+            }
+            out.push_str(&digits);
         };
+        if (0..=9999).contains(&p.year) {
+            push_num(&mut out, p.year, 4);
+        } else {
+            out.push(if p.year < 0 { '-' } else { '+' });
+            push_num(&mut out, p.year.abs(), 6);
+        }
         let ms = p.ms_of_day;
-        format!(
-            "{year}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            p.month,
-            p.day,
-            ms / 3_600_000,
-            ms / 60_000 % 60,
-            ms / 1000 % 60,
-            ms % 1000
-        )
+        let fields = [
+            ('-', i64::from(p.month), 2),
+            ('-', i64::from(p.day), 2),
+            ('T', ms / 3_600_000, 2),
+            (':', ms / 60_000 % 60, 2),
+            (':', ms / 1000 % 60, 2),
+            ('.', ms % 1000, 3),
+        ];
+        for (sep, n, width) in fields {
+            out.push(sep);
+            push_num(&mut out, n, width);
+        }
+        out.push('Z');
+        out
     }
 
     /// `new Date(string)` for ISO 8601 date-time strings (ECMAScript's Date

@@ -28,7 +28,7 @@ pub fn validate(
         )]);
     };
     let mut walk = Walker {
-        now,
+        now: Value::String(now.to_iso_string()),
         errors: Vec::new(),
         path: String::new(),
         rel_start: 0,
@@ -165,7 +165,8 @@ fn set_path(doc: &mut Value, path: &str, value: Value) {
 }
 
 struct Walker {
-    now: Date,
+    /// The clock, as the ISO string `Date.now` defaults store.
+    now: Value,
     errors: Vec<FieldError>,
     /// The full dotted path of the value being walked.
     path: String,
@@ -234,9 +235,9 @@ impl Walker {
     ) -> Map<String, Value> {
         let expanded = input.map(expand_dotted_keys);
         let input = expanded.as_ref().map(|c| c.as_ref());
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(schema.fields.len() + 2);
         if schema.has_id {
-            if let Some(v) = input.and_then(|m| m.get("_id")) {
+            if let Some(v) = input.and_then(|m| lookup(m, "_id")) {
                 if let Some(id) = self.at("_id", |w| {
                     w.scalar(&Kind::ObjectId, &Rules::default(), Some(v))
                 }) {
@@ -245,13 +246,13 @@ impl Walker {
             }
         }
         for field in &schema.fields {
-            let v = input.and_then(|m| m.get(field.name));
+            let v = input.and_then(|m| lookup(m, field.name));
             if let Some(value) = self.at(field.name, |w| w.value(&field.kind, &field.rules, v)) {
                 out.insert(field.name.into(), value);
             }
         }
         if schema.version_key {
-            if let Some(v) = input.and_then(|m| m.get("__v")) {
+            if let Some(v) = input.and_then(|m| lookup(m, "__v")) {
                 if let Some(value) = self.at("__v", |w| {
                     w.scalar(&Kind::Number, &Rules::default(), Some(v))
                 }) {
@@ -285,7 +286,7 @@ impl Walker {
             DefaultValue::Bool(b) => Value::Bool(b),
             DefaultValue::Number(n) => js::number_value(n),
             DefaultValue::Str(s) => Value::String(s.into()),
-            DefaultValue::Now => Value::String(self.now.to_iso_string()),
+            DefaultValue::Now => self.now.clone(),
         }
     }
 
@@ -544,6 +545,16 @@ fn validator_message(kind: ErrorKind, path: &str, rules: &Rules, value: &Value) 
             show(rules.max.unwrap_or_default())
         ),
         _ => format!("Path `{path}` is invalid ({}).", kind.as_str()),
+    }
+}
+
+/// A key's value; small objects (most documents' levels) are scanned, which
+/// beats hashing the key.
+fn lookup<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if m.len() <= 12 {
+        m.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        m.get(key)
     }
 }
 

@@ -1,0 +1,177 @@
+//! The JS/WASM boundary: how values cross, and nothing else.
+//!
+//! Values cross as JSON text, both ways. On the way in, `JSON.stringify` (in
+//! `boundary.js`) writes the caller's value, `Date` objects as ISO strings,
+//! and [`json::parse`] reads it here; on the way out [`WriteJson`] writes the
+//! result and `JSON.parse` builds plain objects, arrays and `null` from it,
+//! so the runtime shape is exactly the JSON the models crate produces.
+//!
+//! Measured before choosing (Node 20, users / chatsessions / tools spec
+//! examples, µs per `validate`): JSON text both ways 79 / 60 / 99;
+//! serde-wasm-bindgen's property-by-property walk in and JSON out 78 / 72 /
+//! 123; JSON in and serde-wasm-bindgen (`json_compatible`) out 90 / 66 / 113;
+//! serde-wasm-bindgen both ways 98 / 79 / 149. The walk also needs its own
+//! handling of `Date` objects, which it reads as `{}`.
+
+use crate::json;
+use onelastai_models::{Date, ErrorKind, FieldError};
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(module = "/src/boundary.js")]
+extern "C" {
+    /// `JSON.stringify` with the rewrites of `boundary.js`; throws what it throws.
+    #[wasm_bindgen(catch, js_name = inputToJson)]
+    fn input_to_json(value: &JsValue) -> Result<Option<String>, JsValue>;
+}
+
+/// Reads a caller's value as JSON. `undefined` (which JSON cannot say) reads
+/// as `null`. A value that has no JSON form (a cycle, a throwing `toJSON`)
+/// is a cast error at `path` (`""` for the document), never an exception.
+pub fn read_value(value: &JsValue, path: &str) -> Result<Value, Box<FieldError>> {
+    let unreadable = |reason: String| {
+        let message = match path {
+            "" => format!("Cannot read the document as JSON: {reason}"),
+            _ => format!("Cannot read the value at path \"{path}\" as JSON: {reason}"),
+        };
+        Box::new(FieldError::new(path, ErrorKind::Cast, message, None))
+    };
+    let text = match input_to_json(value) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Ok(Value::Null),
+        Err(e) => return Err(unreadable(error_message(&e))),
+    };
+    // JSON.stringify wrote it, so only the nesting limit can refuse it.
+    json::parse(&text).map_err(|e| unreadable(e.reason.into()))
+}
+
+/// `s` as a JSON string literal, for messages.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::new();
+    json::write_str(s, &mut out);
+    out
+}
+
+/// Values the boundary hands back to JavaScript, written as JSON text.
+pub trait WriteJson {
+    /// Appends `self` as JSON text.
+    fn write_json(&self, out: &mut String);
+}
+
+impl WriteJson for Value {
+    fn write_json(&self, out: &mut String) {
+        json::write(self, out);
+    }
+}
+
+impl WriteJson for Map<String, Value> {
+    fn write_json(&self, out: &mut String) {
+        json::write_object(self, out);
+    }
+}
+
+impl WriteJson for FieldError {
+    /// `{ path, kind, message, value? }`, as the crate's serde form.
+    fn write_json(&self, out: &mut String) {
+        out.push_str("{\"path\":");
+        json::write_str(&self.path, out);
+        out.push_str(",\"kind\":");
+        json::write_str(self.kind.as_str(), out);
+        out.push_str(",\"message\":");
+        json::write_str(&self.message, out);
+        if let Some(v) = &self.value {
+            out.push_str(",\"value\":");
+            json::write(v, out);
+        }
+        out.push('}');
+    }
+}
+
+impl<T: WriteJson> WriteJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
+
+/// Writes `value` as a plain JavaScript value (`JSON.parse` of its JSON text).
+pub fn write_value<T: WriteJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let mut text = String::with_capacity(1024);
+    value.write_json(&mut text);
+    parse(&text)
+}
+
+/// The `{ ok: true, value } | { ok: false, errors }` of a validation.
+pub fn write_result<T: WriteJson>(result: &Result<T, Vec<FieldError>>) -> Result<JsValue, JsError> {
+    let mut text = String::with_capacity(1024);
+    match result {
+        Ok(value) => {
+            text.push_str("{\"ok\":true,\"value\":");
+            value.write_json(&mut text);
+        }
+        Err(errors) => {
+            text.push_str("{\"ok\":false,\"errors\":");
+            errors.write_json(&mut text);
+        }
+    }
+    text.push('}');
+    parse(&text)
+}
+
+fn parse(text: &str) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(text).map_err(|e| JsError::new(&error_message(&e)))
+}
+
+/// A JavaScript date argument: a `Date`, an ISO 8601 string or epoch milliseconds.
+pub fn read_date(value: &JsValue) -> Option<Date> {
+    if let Some(d) = value.dyn_ref::<js_sys::Date>() {
+        Date::from_js_number(d.get_time())
+    } else if let Some(s) = value.as_string() {
+        Date::parse_iso(&s)
+    } else {
+        value.as_f64().and_then(Date::from_js_number)
+    }
+}
+
+/// The caller's clock (`Date.now()`).
+pub fn current_time() -> Result<Date, JsError> {
+    Date::from_js_number(js_sys::Date::now())
+        .ok_or_else(|| JsError::new("Date.now() is outside JavaScript's date range"))
+}
+
+/// A property of an options object; `undefined` when `options` is `undefined` or `null`.
+pub fn option(options: &JsValue, name: &str) -> Result<JsValue, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    if !options.is_object() {
+        return Err(JsError::new("options must be an object"));
+    }
+    js_sys::Reflect::get(options, &JsValue::from_str(name))
+        .map_err(|e| JsError::new(&error_message(&e)))
+}
+
+/// `options.now` as a date, the caller's clock when absent.
+pub fn now_option(options: &JsValue) -> Result<Date, JsError> {
+    let now = option(options, "now")?;
+    if now.is_undefined() {
+        return current_time();
+    }
+    read_date(&now)
+        .ok_or_else(|| JsError::new("options.now must be a valid Date or an ISO 8601 date string"))
+}
+
+/// The message of a thrown JavaScript value.
+fn error_message(e: &JsValue) -> String {
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(err) => String::from(err.message()),
+        None => e.as_string().unwrap_or_else(|| "unknown error".into()),
+    }
+}

@@ -1,0 +1,331 @@
+//! # onelastai-models-wasm
+//!
+//! The JavaScript face of [`onelastai_models`], built into the
+//! `@onelastai/models` npm package (`pkg/`, by `tools/build-pkg.sh`).
+//!
+//! Every export converts values at the JS boundary ([`boundary`]) and calls
+//! the models crate: the browser, Node and the server give the same answers
+//! because there is one implementation of the rules, and it is not here.
+//! Bad documents never throw: they come back as `{ ok: false, errors }`.
+//! Only a programming error throws: an unknown collection name or path, or
+//! an invalid `options.now`.
+//!
+//! The TypeScript declarations come from here too: the collection types from
+//! the models crate's `tsify` derives, the API's own types and the generic
+//! `validate` signature from the sections below.
+
+pub mod boundary;
+pub mod json;
+
+#[cfg(target_arch = "wasm32")]
+mod allocator;
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: allocator::SizeClasses = allocator::SizeClasses::new();
+
+use boundary::{read_date, read_value, write_result, write_value};
+use onelastai_models::subscriptions::{self, Plan, SubscriptionStatus};
+use onelastai_models::{Collection, Date, IndexSpec};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_API: &'static str = r#"
+/** One of the 17 MongoDB collection names. */
+export type CollectionName = keyof Documents;
+
+/** What a validation returns: the normalised document, or every failing path. */
+export type ValidationResult<T> =
+    | { ok: true; value: T }
+    | { ok: false; errors: FieldError[] };
+
+/** Options of `validate` and the typed validators. */
+export interface ValidateOptions {
+    /** The clock for `Date.now` defaults (an ISO 8601 string or a Date); the caller's clock when absent. */
+    now?: Date | string;
+}
+
+/** Options of `validateField`. */
+export interface ValidateFieldOptions extends ValidateOptions {
+    /** The rest of the document, for rules that read other fields (a password's auth method). */
+    document?: unknown;
+}
+
+/** A collection and its indexes, as data. */
+export interface CollectionInfo {
+    name: CollectionName;
+    indexes: IndexSpec[];
+}
+
+/** What `isSubscriptionValid` reads of a subscription. */
+export interface SubscriptionValidity {
+    status?: SubscriptionStatus | null;
+    expiryDate: Date | string | number;
+}
+
+/**
+ * Casts, normalises and validates `input` as a document of `collection`,
+ * exactly as the server does. Never throws for a bad document; throws an
+ * `Error` listing the valid names when `collection` is none of them.
+ */
+export function validate<C extends CollectionName>(
+    collection: C,
+    input: unknown,
+    options?: ValidateOptions,
+): ValidationResult<Documents[C]>;
+
+/**
+ * The errors of one path alone, for live form feedback as a person types:
+ * the same rules and messages as `validate`. `options.document` is the rest
+ * of the form, for rules that read other fields. Throws an `Error` for an
+ * unknown collection or a path that names no field.
+ */
+export function validateField(
+    collection: CollectionName,
+    path: string,
+    value: unknown,
+    options?: ValidateFieldOptions,
+): FieldError[];
+
+/**
+ * The spec's `isValid()`: the subscription is active and expires after
+ * `now` (the caller's clock when absent). False for anything that is not
+ * such a subscription.
+ */
+export function isSubscriptionValid(subscription: SubscriptionValidity, now?: Date | string): boolean;
+"#;
+
+/// `validate(collection, input, options?)`; its generic signature is declared above.
+#[wasm_bindgen(skip_typescript)]
+pub fn validate(
+    collection: &JsValue,
+    input: &JsValue,
+    options: &JsValue,
+) -> Result<JsValue, JsError> {
+    validate_document(collection_named(collection)?, input, options)
+}
+
+fn validate_document(
+    collection: Collection,
+    input: &JsValue,
+    options: &JsValue,
+) -> Result<JsValue, JsError> {
+    let now = boundary::now_option(options)?;
+    let result = read_value(input, "")
+        .map_err(|e| vec![*e])
+        .and_then(|doc| collection.validate(&doc, now));
+    write_result(&result)
+}
+
+fn collection_named(name: &JsValue) -> Result<Collection, JsError> {
+    if let Some(c) = name.as_string().and_then(|n| Collection::from_name(&n)) {
+        return Ok(c);
+    }
+    let shown = match name.as_string() {
+        Some(n) => boundary::quoted(&n),
+        None => "(not a string)".into(),
+    };
+    let valid: Vec<&str> = Collection::ALL.iter().map(|c| c.name()).collect();
+    Err(JsError::new(&format!(
+        "unknown collection {shown}; expected one of: {}",
+        valid.join(", ")
+    )))
+}
+
+macro_rules! typed_validators {
+    ($($variant:ident => $name:literal, $ty:literal, $js:literal, $rust:ident;)*) => {
+        #[wasm_bindgen(typescript_custom_section)]
+        const TS_DOCUMENTS: &'static str = concat!(
+            "\n/** The normalised document of each collection, by its MongoDB name. */\n",
+            "export interface Documents {\n",
+            $("    ", $name, ": ", $ty, ";\n",)*
+            "}\n",
+            $(
+                "\n/** Validates a `", $name, "` document (see `validate`): the normalised `",
+                $ty, "`, or every failing path. */\n",
+                "export function ", $js, "(input: unknown, options?: ValidateOptions): ValidationResult<",
+                $ty, ">;\n",
+            )*
+        );
+
+        $(
+            #[doc = concat!("`", $js, "(input, options?)`: `validate` for `", $name, "`.")]
+            #[wasm_bindgen(js_name = $js, skip_typescript)]
+            pub fn $rust(input: &JsValue, options: &JsValue) -> Result<JsValue, JsError> {
+                validate_document(Collection::$variant, input, options)
+            }
+        )*
+
+        /// Every typed validator: (collection, name, TypeScript type, JS function).
+        #[cfg(test)]
+        const TYPED_VALIDATORS: &[(Collection, &str, &str, &str)] =
+            &[$((Collection::$variant, $name, $ty, $js)),*];
+    };
+}
+
+typed_validators! {
+    Users => "users", "User", "validateUser", validate_user;
+    UserSessions => "usersessions", "UserSession", "validateUserSession", validate_user_session;
+    Subscriptions => "subscriptions", "AgentSubscription", "validateAgentSubscription", validate_agent_subscription;
+    SubscriptionPlans => "subscriptionplans", "SubscriptionPlan", "validateSubscriptionPlan", validate_subscription_plan;
+    ChatSessions => "chatsessions", "ChatSession", "validateChatSession", validate_chat_session;
+    ChatMessages => "chatmessages", "ChatMessage", "validateChatMessage", validate_chat_message;
+    AnalyticsEvents => "analyticsevents", "AnalyticsEvent", "validateAnalyticsEvent", validate_analytics_event;
+    ChatAnalytics => "chatanalytics", "ChatAnalytics", "validateChatAnalytics", validate_chat_analytics;
+    ToolUsageAnalytics => "toolusageanalytics", "ToolUsageAnalytics", "validateToolUsageAnalytics", validate_tool_usage_analytics;
+    UserAchievements => "userachievements", "UserAchievements", "validateUserAchievements", validate_user_achievements;
+    UserRewards => "userrewards", "UserRewards", "validateUserRewards", validate_user_rewards;
+    Leaderboards => "leaderboards", "Leaderboard", "validateLeaderboard", validate_leaderboard;
+    Tools => "tools", "Tool", "validateTool", validate_tool;
+    ToolReviews => "toolreviews", "ToolReview", "validateToolReview", validate_tool_review;
+    Invoices => "invoices", "Invoice", "validateInvoice", validate_invoice;
+    Payments => "payments", "Payment", "validatePayment", validate_payment;
+    AppConfigs => "appconfigs", "AppConfig", "validateAppConfig", validate_app_config;
+}
+
+/// `validateField(collection, path, value, options?)`; declared above.
+#[wasm_bindgen(js_name = validateField, skip_typescript)]
+pub fn validate_field(
+    collection: &JsValue,
+    path: &JsValue,
+    value: &JsValue,
+    options: &JsValue,
+) -> Result<JsValue, JsError> {
+    let collection = collection_named(collection)?;
+    let path = path
+        .as_string()
+        .ok_or_else(|| JsError::new("path must be a string"))?;
+    let now = boundary::now_option(options)?;
+    let context = boundary::option(options, "document")?;
+    let value = match read_value(value, &path) {
+        Ok(v) => v,
+        Err(e) => return write_value(&[*e][..]),
+    };
+    let context = if context.is_undefined() {
+        None
+    } else {
+        match read_value(&context, "") {
+            Ok(v) => Some(v),
+            Err(e) => return write_value(&[*e][..]),
+        }
+    };
+    let errors = collection
+        .validate_path(&path, &value, context.as_ref(), now)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    write_value(&errors[..])
+}
+
+/// The spec's `calculateExpiryDate(plan, startDate)`: the ISO 8601 string
+/// of the end of a subscription started at `startDate` on `plan`. Throws
+/// `Invalid plan` (as the spec does) for an unknown plan, and for a start
+/// date that is not a date.
+#[wasm_bindgen(js_name = calculateExpiryDate)]
+pub fn calculate_expiry_date(
+    #[wasm_bindgen(unchecked_param_type = "Plan")] plan: &JsValue,
+    #[wasm_bindgen(js_name = startDate, unchecked_param_type = "Date | string | number")]
+    start_date: &JsValue,
+) -> Result<String, JsError> {
+    let plan = plan
+        .as_string()
+        .and_then(|p| Plan::parse(&p))
+        .ok_or_else(|| JsError::new("Invalid plan"))?;
+    let start = read_date(start_date).ok_or_else(|| JsError::new("Invalid start date"))?;
+    subscriptions::calculate_expiry_date(plan, start)
+        .map(Date::to_iso_string)
+        .ok_or_else(|| JsError::new("The expiry date is outside JavaScript's date range"))
+}
+
+/// `isSubscriptionValid(subscription, now?)`; declared above.
+#[wasm_bindgen(js_name = isSubscriptionValid, skip_typescript)]
+pub fn is_subscription_valid(subscription: &JsValue, now: &JsValue) -> Result<bool, JsError> {
+    let now = if now.is_undefined() || now.is_null() {
+        boundary::current_time()?
+    } else {
+        read_date(now)
+            .ok_or_else(|| JsError::new("now must be a valid Date or an ISO 8601 date string"))?
+    };
+    if !subscription.is_object() {
+        return Ok(false);
+    }
+    let field = |name: &str| {
+        js_sys::Reflect::get(subscription, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let status = field("status").as_string().and_then(|s| {
+        use SubscriptionStatus::*;
+        [Active, Expired, Cancelled]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    });
+    Ok(match read_date(&field("expiryDate")) {
+        Some(expiry) => subscriptions::is_valid(status, expiry, now),
+        None => false,
+    })
+}
+
+/// The collections and their indexes, as data: `pkg/collections.js` is
+/// written from this at build time, so tooling can read it without loading
+/// the WebAssembly module.
+#[wasm_bindgen(js_name = collectionsData, skip_typescript)]
+pub fn collections_data() -> Result<JsValue, JsError> {
+    let mut out = String::from("[");
+    for (i, c) in Collection::ALL.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"name\":");
+        json::write_str(c.name(), &mut out);
+        out.push_str(",\"indexes\":[");
+        for (j, ix) in c.indexes().iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            write_index(ix, &mut out);
+        }
+        out.push_str("]}");
+    }
+    out.push(']');
+    js_sys::JSON::parse(&out).map_err(|_| JsError::new("collections data is not JSON"))
+}
+
+/// `IndexSpec` as its serde form: `{ name, keys: [[path, 1 | -1]], unique, sparse }`.
+fn write_index(ix: &IndexSpec, out: &mut String) {
+    out.push_str("{\"name\":");
+    json::write_str(&ix.name, out);
+    out.push_str(",\"keys\":[");
+    for (i, (path, direction)) in ix.keys.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        json::write_str(path, out);
+        out.push(',');
+        json::write(&(*direction).into(), out);
+        out.push(']');
+    }
+    out.push_str("],\"unique\":");
+    out.push_str(if ix.unique { "true" } else { "false" });
+    out.push_str(",\"sparse\":");
+    out.push_str(if ix.sparse { "true" } else { "false" });
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onelastai_models::engine::Model;
+
+    #[test]
+    fn one_typed_validator_per_collection_in_order() {
+        let listed: Vec<Collection> = TYPED_VALIDATORS.iter().map(|t| t.0).collect();
+        assert_eq!(listed, Collection::ALL.to_vec());
+        for &(c, name, ty, js) in TYPED_VALIDATORS {
+            assert_eq!(c.name(), name);
+            assert_eq!(c.schema().name, ty, "{name}: TypeScript type");
+            assert_eq!(js, format!("validate{ty}"));
+        }
+        assert_eq!(
+            <onelastai_models::users::User as Model>::schema().name,
+            "User"
+        );
+    }
+}

@@ -1,0 +1,27 @@
+// @onelastai/models for browsers and bundlers: wasm-bindgen's `web` output.
+// Call `await init()` once (in a client component's effect, or a shared
+// loader) before any other function; it fetches and instantiates the
+// WebAssembly module the first time and resolves at once afterwards.
+import initWasm from './web/models.js';
+
+export * from './web/models.js';
+export { collections } from './collections.js';
+
+let loading;
+
+/**
+ * Loads the WebAssembly module once. `wasm` overrides where it comes from
+ * (a URL, a Response, bytes or a compiled WebAssembly.Module); by default it
+ * is the `models_bg.wasm` next to this package's files, which bundlers emit
+ * as an asset.
+ */
+export function init(wasm) {
+  loading ??= initWasm(wasm === undefined ? undefined : { module_or_path: wasm }).then(
+    () => undefined,
+    (error) => {
+      loading = undefined; // a failed load (network) may be retried
+      throw error;
+    },
+  );
+  return loading;
+}

@@ -1,0 +1,144 @@
+// The JavaScript API's contract beyond the vectors: exports, errors that
+// throw and errors that do not, the Node entry's CommonJS face, options.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import * as pkg from '@onelastai/models';
+import { declaredFunctions } from './lib/files.js';
+
+const NOW = '2024-01-15T10:30:00.000Z';
+
+test('every declared function is exported, and init and collections too', async () => {
+  for (const name of declaredFunctions()) {
+    assert.equal(typeof pkg[name], 'function', name);
+  }
+  assert.equal(pkg.collections.length, 17);
+  assert.equal(await pkg.init(), undefined);
+});
+
+test('an unknown collection throws an Error listing the valid names', () => {
+  for (const bad of ['user', 'Users', '', 42, undefined]) {
+    assert.throws(
+      () => pkg.validate(bad, {}),
+      (e) => e instanceof Error && /expected one of: users, usersessions, .*appconfigs$/.test(e.message),
+    );
+  }
+  assert.throws(() => pkg.validateField('nope', 'id', 'x'), /unknown collection "nope"/);
+});
+
+test('bad documents never throw', () => {
+  const cyclic = { id: 'u' };
+  cyclic.self = cyclic;
+  const inputs = [
+    null, undefined, 'text', 42, true, [], [1, 2], cyclic, { id: 10n }, { id: Symbol('s') },
+    { id: () => 1 }, new Map([['id', 'u']]), { toJSON() { throw new Error('no'); } },
+    { email: '\ud800' }, { createdAt: new Date(NaN) }, { bio: NaN, name: Infinity },
+  ];
+  for (const collection of pkg.collections.map((c) => c.name)) {
+    for (const input of inputs) {
+      const r = pkg.validate(collection, input, { now: NOW });
+      assert.equal(typeof r.ok, 'boolean');
+      if (!r.ok) assert.ok(Array.isArray(r.errors) && r.errors.length > 0);
+    }
+  }
+});
+
+test('the document cannot be read as JSON: a cast error at the root, no exception', () => {
+  const cyclic = {};
+  cyclic.self = cyclic;
+  const r = pkg.validate('users', cyclic, { now: NOW });
+  assert.equal(r.ok, false);
+  assert.equal(r.errors.length, 1);
+  assert.equal(r.errors[0].path, '');
+  assert.equal(r.errors[0].kind, 'cast');
+});
+
+test('JavaScript values JSON cannot say are read as Mongoose would see them', () => {
+  const r = pkg.validateUser(
+    { id: 7n, email: 'a@b.co', bio: NaN, lastLoginAt: new Date(NaN), joinedAt: new Date(0) },
+    { now: NOW },
+  );
+  assert.equal(r.ok, false);
+  const byPath = Object.fromEntries(r.errors.map((e) => [e.path, e.kind]));
+  assert.deepEqual(byPath, { lastLoginAt: 'cast' });
+  const ok = pkg.validateUser({ id: 7n, email: 'a@b.co', bio: NaN, joinedAt: new Date(0) }, { now: NOW });
+  assert.equal(ok.ok, true);
+  assert.equal(ok.value.id, '7');
+  assert.equal(ok.value.bio, 'NaN'); // String(NaN), as Mongoose casts it
+  assert.equal(ok.value.joinedAt, '1970-01-01T00:00:00.000Z');
+  const price = pkg.validateAgentSubscription(
+    { userId: 'u', agentId: 'a', plan: 'daily', price: NaN, expiryDate: NOW },
+    { now: NOW },
+  );
+  assert.equal(price.ok, false);
+  assert.deepEqual(price.errors.map((e) => [e.path, e.kind]), [['price', 'cast']]);
+});
+
+test('a Map for a Map field reads as its entries', () => {
+  const progress = new Map([['explorer', 3]]);
+  const viaMap = pkg.validate('userachievements', { userId: 'u', progress }, { now: NOW });
+  const viaObject = pkg.validate('userachievements', { userId: 'u', progress: { explorer: 3 } }, { now: NOW });
+  assert.deepEqual(viaMap, viaObject);
+});
+
+test('options.now: Date or ISO string; absent means the caller clock; invalid throws', () => {
+  const a = pkg.validateUser({ id: 'u', email: 'a@b.co' }, { now: NOW });
+  const b = pkg.validateUser({ id: 'u', email: 'a@b.co' }, { now: new Date(NOW) });
+  assert.deepEqual(a, b);
+  assert.equal(a.value.joinedAt, NOW);
+  const before = Date.now();
+  const c = pkg.validateUser({ id: 'u', email: 'a@b.co' });
+  const joined = Date.parse(c.value.joinedAt);
+  assert.ok(joined >= before && joined <= Date.now());
+  assert.throws(() => pkg.validateUser({}, { now: 'yesterday' }), /options\.now/);
+  assert.throws(() => pkg.validateUser({}, 'not options'), /options must be an object/);
+});
+
+test('validateField: the errors of one path, with the rest of the form as context', () => {
+  assert.deepEqual(pkg.validateField('users', 'email', 'ann@example.com'), []);
+  const [bad] = pkg.validateField('users', 'email', 'not an email');
+  assert.equal(bad.path, 'email');
+  assert.equal(bad.kind, 'user defined');
+  // authMethod defaults to 'password', which needs 8 characters; passwordless does not.
+  assert.deepEqual(pkg.validateField('users', 'password', 'short').map((e) => e.kind), ['user defined']);
+  const other = pkg.validateField('users', 'password', 'short', { document: { authMethod: 'passwordless' } });
+  assert.deepEqual(other, []);
+  assert.deepEqual(pkg.validateField('users', 'role', 'root').map((e) => e.kind), ['enum']);
+  assert.deepEqual(pkg.validateField('chatsessions', 'messages.0.role', 'robot').map((e) => e.path), [
+    'messages.0.role',
+  ]);
+  assert.throws(() => pkg.validateField('users', 'nickname', 'x'), /`nickname` is not a field of User/);
+  assert.throws(() => pkg.validateField('users', 3, 'x'), /path must be a string/);
+});
+
+test('calculateExpiryDate and isSubscriptionValid follow the spec', () => {
+  assert.equal(pkg.calculateExpiryDate('daily', '2024-01-15T10:30:00.000Z'), '2024-01-16T10:30:00.000Z');
+  assert.equal(pkg.calculateExpiryDate('weekly', new Date('2024-12-28T00:00:00Z')), '2025-01-04T00:00:00.000Z');
+  assert.equal(pkg.calculateExpiryDate('monthly', Date.UTC(2023, 0, 31, 8)), '2023-03-03T08:00:00.000Z');
+  assert.throws(() => pkg.calculateExpiryDate('yearly', NOW), /^Error: Invalid plan$/);
+  assert.throws(() => pkg.calculateExpiryDate('daily', 'soon'), /Invalid start date/);
+  const later = '2024-01-15T10:30:00.001Z';
+  assert.equal(pkg.isSubscriptionValid({ status: 'active', expiryDate: later }, NOW), true);
+  assert.equal(pkg.isSubscriptionValid({ status: 'active', expiryDate: NOW }, NOW), false);
+  assert.equal(pkg.isSubscriptionValid({ status: 'cancelled', expiryDate: later }, NOW), false);
+  assert.equal(pkg.isSubscriptionValid({ expiryDate: later }, new Date(NOW)), false);
+  assert.equal(pkg.isSubscriptionValid({ status: 'active', expiryDate: 'never' }, NOW), false);
+  assert.equal(pkg.isSubscriptionValid(null, NOW), false);
+  assert.equal(pkg.isSubscriptionValid({ status: 'active', expiryDate: new Date(Date.now() + 60_000) }), true);
+});
+
+test('collections: the 17 names with their indexes, frozen data', () => {
+  const users = pkg.collections.find((c) => c.name === 'users');
+  assert.deepEqual(users.indexes[0], { name: 'id_1', keys: [['id', 1]], unique: true, sparse: false });
+  assert.ok(Object.isFrozen(pkg.collections) && Object.isFrozen(users.indexes[0].keys));
+  for (const c of pkg.collections) {
+    assert.ok(c.indexes.length > 0, c.name);
+    pkg.validate(c.name, {}); // every listed name is a collection
+  }
+});
+
+test('CommonJS: require() gives the same module (Node >= 20.19)', { skip: !process.features.require_module }, () => {
+  const require = createRequire(import.meta.url);
+  const cjs = require('@onelastai/models');
+  assert.equal(cjs.validate, pkg.validate);
+});

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Builds the @onelastai/models package (tools/build-pkg.sh) and runs its
+# suites: the vectors and the API in Node, the vectors in headless Chromium,
+# the runtime shapes, the TypeScript consumer and the real outputs under
+# `tsc --strict`, and the .d.ts snapshot. Prints a closing line per suite and
+# the package size; exits non-zero if any suite fails.
+#
+#   bash tools/test-pkg.sh                    build and test
+#   bash tools/test-pkg.sh --update-snapshot  build, then rewrite tests/pkg/snapshot/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+step() { printf '==> %s\n' "$*"; }
+
+bash tools/build-pkg.sh
+
+if [ "${1:-}" = "--update-snapshot" ]; then
+  step "update the .d.ts snapshot"
+  node tests/pkg/dts-snapshot.mjs --update
+  exit 0
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  step "apt-get install chromium chromium-driver"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+failed_suites=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Runs `node --test` on files and prints "<suite>: N passed, N failed" from its counts.
+node_suite() {
+  local suite=$1
+  shift
+  step "$suite: node --test $*"
+  local status=0
+  (cd tests/pkg && node --test --test-reporter=spec "$@") 2>&1 | tee "$log" || status=$?
+  local pass fail
+  pass=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log" | tail -1)
+  fail=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+  printf '%s: %s passed, %s failed\n' "$suite" "${pass:-0}" "${fail:-?}"
+  if [ "$status" -ne 0 ] || [ "${fail:-1}" != 0 ]; then failed_suites+=("$suite"); fi
+}
+
+node_suite node vectors.test.mjs api.test.mjs shape.test.mjs
+node_suite chromium browser.test.mjs
+
+step "typescript: tsc --strict --noEmit (consumer.ts; every vector answer as its declared type)"
+ts_pass=0
+ts_fail=0
+if node tests/pkg/types/generate-outputs.mjs; then
+  for project in tests/pkg/types/tsconfig.json tests/pkg/types/tsconfig.nodenext.json; do
+    if tests/pkg/node_modules/.bin/tsc -p "$project"; then
+      ts_pass=$((ts_pass + 1))
+    else
+      ts_fail=$((ts_fail + 1))
+    fi
+  done
+else
+  ts_fail=1
+fi
+printf 'typescript: %s passed, %s failed\n' "$ts_pass" "$ts_fail"
+if [ "$ts_fail" -ne 0 ]; then failed_suites+=(typescript); fi
+
+step "snapshot: pkg/*.d.ts against tests/pkg/snapshot/"
+node tests/pkg/dts-snapshot.mjs || failed_suites+=(snapshot)
+
+step "size (benchmark, no budget assertion)"
+node tests/pkg/bench/size.mjs
+
+if [ "${#failed_suites[@]}" -ne 0 ]; then
+  echo "test-pkg: FAILED: ${failed_suites[*]}"
+  exit 1
+fi
+echo "test-pkg: all suites passed"
