@@ -21,6 +21,15 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   step "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown
 fi
 
+# Headless Chromium for the browser suites (`setup.sh --browser`): Debian's
+# package; playwright-core drives it, nothing is downloaded by Playwright.
+if [[ " $* " == *" --browser "* ]] && [ ! -x /usr/bin/chromium ]; then
+  step "apt-get install chromium"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
 # The Mongoose oracle that generates and checks tests/vectors.
 if [ ! -d tests/mongoose/node_modules/mongoose ]; then
   step "npm ci (tests/mongoose)"

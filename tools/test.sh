@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Every test suite of the project; the command .ci/run calls and README.md shows.
+#
+#   bash tools/test.sh
+#
+# Native Rust (format, lint, unit, vectors, property tests), the vectors
+# against real Mongoose, the npm package in Node and Chromium, the server
+# against the local database, and the product end to end in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
+passed=0
 step() { printf '\n==> %s\n' "$*"; }
+ok() { passed=$((passed + 1)); }
 
-step "setup"
-bash tools/setup.sh
+step "setup (Rust components, wasm target, Chromium, Mongoose)"
+bash tools/setup.sh --browser
 
 step "format: cargo fmt --check"
-cargo fmt --all -- --check
+cargo fmt --all -- --check && ok
 
-step "lint: cargo clippy (all targets, and the models crate's server feature)"
+step "lint: cargo clippy -D warnings (workspace, and the models crate's server feature)"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p onelastai-models --features server --all-targets -- -D warnings
+cargo clippy -p onelastai-models --features server --all-targets -- -D warnings && ok
 
 step "the models crate builds for WebAssembly without the server feature"
 cargo build -q -p onelastai-models --target wasm32-unknown-unknown
@@ -22,14 +30,24 @@ if cargo tree -p onelastai-models --target wasm32-unknown-unknown -e normal | gr
   echo "the models crate depends on mongodb without the server feature" >&2
   exit 1
 fi
+ok
 
 step "native tests: unit, vectors, indexes, property tests, doc tests"
-cargo test --workspace
+cargo test --workspace --exclude onelastai-server && ok
 
 step "vectors equal what Mongoose says (tests/mongoose)"
-(cd tests/mongoose && npm run --silent check)
+(cd tests/mongoose && npm run --silent check) && ok
+
+step "the npm package: vectors in Node and Chromium, shapes, tsc --strict, .d.ts snapshot"
+bash tools/test-pkg.sh && ok
+
+step "the server against the local database (FerretDB)"
+bash tools/test-server.sh && ok
+
+step "end to end: database, server and web app in Chromium"
+E2E_REBUILD_PKG=0 bash tools/test-e2e.sh && ok
 
 step "run: the spec's example documents"
-cargo run -q -p onelastai-models --example spec_examples >/dev/null
+cargo run -q -p onelastai-models --example spec_examples >/dev/null && ok
 
-printf '\nall suites passed\n'
+printf '\nsuites: %d passed, 0 failed\n' "$passed"

@@ -1,0 +1,265 @@
+//! Request bodies: a JSON object or a clear 4xx.
+//!
+//! The extractor reads at most the configured number of bytes (413 past it),
+//! refuses bodies declared as something other than JSON (415), malformed
+//! JSON (400), anything but an object (400) and nesting deeper than
+//! [`MAX_DEPTH`] (400). Handlers receive a `serde_json` map and nothing else.
+//!
+//! [`forbidden_key`] and [`nested_array`] are the storage rules applied after
+//! validation, so a document behaves the same on MongoDB and on FerretDB: no
+//! key may start with `$` (query operators such as `$where` or `$gt`),
+//! contain a `.` where it would be stored, or contain a NUL byte; no array
+//! may sit directly inside another (FerretDB cannot store that).
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use serde_json::{Map, Value};
+
+/// Deepest accepted nesting of objects and arrays in a body.
+pub const MAX_DEPTH: usize = 32;
+
+/// A request body that is a JSON object.
+#[derive(Debug)]
+pub struct JsonObject(pub Map<String, Value>);
+
+impl FromRequest<AppState> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
+            if !is_json(ct.to_str().unwrap_or_default()) {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+        }
+        let limit = state.body_limit();
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge { limit },
+                _ => ApiError::bad_request("unreadable_body", "the request body could not be read"),
+            }
+        })?;
+        parse_object(&bytes).map(JsonObject)
+    }
+}
+
+fn is_json(content_type: &str) -> bool {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+/// Parses a body that must be a JSON object.
+pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        if e.to_string().contains("recursion limit") {
+            too_deep()
+        } else {
+            ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+        }
+    })?;
+    if depth(&value) > MAX_DEPTH {
+        return Err(too_deep());
+    }
+    match value {
+        Value::Object(m) => Ok(m),
+        other => Err(ApiError::bad_request(
+            "not_an_object",
+            format!("the body must be a JSON object, got {}", type_name(&other)),
+        )),
+    }
+}
+
+fn too_deep() -> ApiError {
+    ApiError::bad_request(
+        "too_deep",
+        format!("the body nests objects or arrays deeper than {MAX_DEPTH} levels"),
+    )
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Nesting depth: a scalar is 0, `{}` and `[]` are 1.
+fn depth(v: &Value) -> usize {
+    match v {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Which keys [`forbidden_key`] looks for.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyRule {
+    /// Keys starting with `$` or holding a NUL byte (checked on the raw input,
+    /// where dotted keys are still paths in Mongoose's sense).
+    Operators,
+    /// Also keys containing `.` (checked on the document to be stored).
+    Stored,
+}
+
+/// The dotted path of the first key `rule` forbids, if any.
+pub fn forbidden_key(m: &Map<String, Value>, rule: KeyRule) -> Option<String> {
+    fn walk(v: &Value, rule: KeyRule, path: &mut Vec<String>) -> bool {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    path.push(k.clone());
+                    let bad = k.starts_with('$')
+                        || k.contains('\0')
+                        || (matches!(rule, KeyRule::Stored) && k.contains('.'));
+                    if bad || walk(v, rule, path) {
+                        return true;
+                    }
+                    path.pop();
+                }
+                false
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    if walk(item, rule, path) {
+                        return true;
+                    }
+                    path.pop();
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+    let mut path = Vec::new();
+    let root = Value::Object(m.clone());
+    walk(&root, rule, &mut path).then(|| path.join("."))
+}
+
+/// The 400 for a key [`forbidden_key`] found.
+pub fn forbidden_key_error(path: &str) -> ApiError {
+    ApiError::bad_request(
+        "forbidden_key",
+        format!(
+            "the key at `{path}` is not allowed: keys may not start with `$`, contain `.` or contain NUL"
+        ),
+    )
+}
+
+/// The dotted path of the first array that directly holds another array.
+pub fn nested_array(m: &Map<String, Value>) -> Option<String> {
+    fn walk(v: &Value, in_array: bool, path: &mut Vec<String>) -> bool {
+        match v {
+            Value::Array(_) if in_array => true,
+            Value::Array(items) => items.iter().enumerate().any(|(i, item)| {
+                path.push(i.to_string());
+                let found = walk(item, true, path);
+                if !found {
+                    path.pop();
+                }
+                found
+            }),
+            Value::Object(m) => m.iter().any(|(k, item)| {
+                path.push(k.clone());
+                let found = walk(item, false, path);
+                if !found {
+                    path.pop();
+                }
+                found
+            }),
+            _ => false,
+        }
+    }
+    let mut path = Vec::new();
+    m.iter()
+        .any(|(k, v)| {
+            path.push(k.clone());
+            let found = walk(v, false, &mut path);
+            if !found {
+                path.pop();
+            }
+            found
+        })
+        .then(|| path.join("."))
+}
+
+/// The 400 for an array [`nested_array`] found.
+pub fn nested_array_error(path: &str) -> ApiError {
+    ApiError::bad_request(
+        "nested_array",
+        format!(
+            "the value at `{path}` is an array inside an array, which the database cannot store"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn only_objects_are_bodies() {
+        assert!(parse_object(b"{\"a\":1}").is_ok());
+        for bad in [&b"[1]"[..], b"\"x\"", b"null", b"{", b"", b"{\"a\":1}x"] {
+            let code = parse_object(bad).err().map(|e| e.code());
+            assert!(
+                matches!(code, Some("malformed_json" | "not_an_object")),
+                "{bad:?}"
+            );
+        }
+        let deep = format!("{}1{}", "[".repeat(40), "]".repeat(40));
+        let wrapped = format!("{{\"a\":{deep}}}");
+        assert_eq!(
+            parse_object(wrapped.as_bytes()).err().map(|e| e.code()),
+            Some("too_deep")
+        );
+        let very_deep = format!("{{\"a\":{}1{}}}", "[".repeat(5000), "]".repeat(5000));
+        assert_eq!(
+            parse_object(very_deep.as_bytes()).err().map(|e| e.code()),
+            Some("too_deep")
+        );
+    }
+
+    #[test]
+    fn arrays_in_arrays_are_found() {
+        let m = obj(json!({"a": [1, {"b": [[2]]}], "c": [3]}));
+        assert_eq!(nested_array(&m).as_deref(), Some("a.1.b.0"));
+        let m = obj(json!({"a": [{"b": [2]}], "c": {"d": []}}));
+        assert_eq!(nested_array(&m), None);
+    }
+
+    #[test]
+    fn operator_and_dotted_keys_are_found() {
+        let m = obj(json!({"a": {"b": [{"$where": "1"}]}}));
+        assert_eq!(
+            forbidden_key(&m, KeyRule::Operators).as_deref(),
+            Some("a.b.0.$where")
+        );
+        let m = obj(json!({"context.url": "x"}));
+        assert_eq!(forbidden_key(&m, KeyRule::Operators), None);
+        assert_eq!(
+            forbidden_key(&m, KeyRule::Stored).as_deref(),
+            Some("context.url")
+        );
+    }
+}

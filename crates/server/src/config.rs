@@ -1,0 +1,220 @@
+//! Configuration from the environment, checked once at start.
+//!
+//! Everything the server needs comes from environment variables so the same
+//! binary runs locally, in CI and behind a load balancer; `--help` prints
+//! [`HELP`].
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The `--help` text.
+pub const HELP: &str = "\
+onelastai-server: the OneLastAI HTTP API over MongoDB (17 collections under /api).
+
+USAGE:
+    onelastai-server [--help | --version]
+
+Configuration comes from the environment:
+    MONGODB_URI          required. mongodb:// or mongodb+srv:// URI (MongoDB >= 6,
+                         or the local FerretDB started by tools/devdb/start.sh)
+    MONGODB_DB           database name (default: the URI's database, else `onelastai`)
+    API_TOKEN            bearer token every /api route requires (at least 16 characters)
+    API_TOKEN_FILE       file holding the token instead (first line; used when
+                         API_TOKEN is unset)
+    LISTEN_ADDR          address to listen on (default 127.0.0.1:8080)
+    BODY_LIMIT           largest accepted request body in bytes (default 1048576)
+    DB_TIMEOUT_MS        deadline of each database operation (default 5000); past it
+                         the request gets 503
+    REQUEST_TIMEOUT_MS   deadline of a whole request (default 15000)
+    LOG_FORMAT           `text` (default) or `json`
+    RUST_LOG             log filter (default `info`)
+
+ROUTES:
+    GET  /health                       process up (no token)
+    GET  /ready                        database reachable and indexes ensured (no token)
+    GET  /api/app-configs/public       public app configs (no token)
+    POST   /api/<collection>           create          (201, 422, 409)
+    GET    /api/<collection>           list: ?<field>=<value>&sort=[-]<field>&limit=<1..100>&cursor=<next>
+    GET    /api/<collection>/<id>      read            (404)
+    PATCH  /api/<collection>/<id>      merge + validate; needs the current `__v` (body or If-Match)
+    DELETE /api/<collection>/<id>      delete          (204)
+  collections: users user-sessions subscriptions subscription-plans chat-sessions
+  chat-messages analytics-events chat-analytics tool-usage-analytics user-achievements
+  user-rewards leaderboards tools tool-reviews invoices payments app-configs
+";
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The server's settings.
+#[derive(Clone)]
+pub struct Config {
+    /// `MONGODB_URI`.
+    pub mongodb_uri: String,
+    /// `MONGODB_DB`; `None` uses the URI's database or `onelastai`.
+    pub database: Option<String>,
+    /// `LISTEN_ADDR`.
+    pub listen: SocketAddr,
+    /// `API_TOKEN` (or the content of `API_TOKEN_FILE`).
+    pub api_token: String,
+    /// `BODY_LIMIT` in bytes.
+    pub body_limit: usize,
+    /// `DB_TIMEOUT_MS`.
+    pub db_timeout: Duration,
+    /// `REQUEST_TIMEOUT_MS`.
+    pub request_timeout: Duration,
+    /// `LOG_FORMAT`.
+    pub log_format: LogFormat,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URI may carry credentials and the token is a secret.
+        f.debug_struct("Config")
+            .field("database", &self.database)
+            .field("listen", &self.listen)
+            .field("body_limit", &self.body_limit)
+            .field("db_timeout", &self.db_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("log_format", &self.log_format)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A missing or malformed setting.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {problem}")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub var: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+fn err(var: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        problem: problem.into(),
+    }
+}
+
+/// Shortest accepted API token.
+pub const MIN_TOKEN_LEN: usize = 16;
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads settings through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mongodb_uri = get("MONGODB_URI").ok_or_else(|| {
+            err(
+                "MONGODB_URI",
+                "not set (for a local database run tools/run-server.sh)",
+            )
+        })?;
+        let api_token = match (get("API_TOKEN"), get("API_TOKEN_FILE")) {
+            (Some(t), _) => t,
+            (None, Some(path)) => std::fs::read_to_string(&path)
+                .map_err(|e| err("API_TOKEN_FILE", format!("cannot read {path}: {e}")))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+            (None, None) => return Err(err("API_TOKEN", "not set (nor API_TOKEN_FILE)")),
+        };
+        if api_token.chars().count() < MIN_TOKEN_LEN {
+            return Err(err(
+                "API_TOKEN",
+                format!("must be at least {MIN_TOKEN_LEN} characters"),
+            ));
+        }
+        let listen = match get("LISTEN_ADDR") {
+            Some(s) => s
+                .parse()
+                .map_err(|_| err("LISTEN_ADDR", format!("not a socket address: {s:?}")))?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+        let number = |var: &'static str, default: u64, min: u64| -> Result<u64, ConfigError> {
+            match get(var) {
+                None => Ok(default),
+                Some(s) => match s.parse::<u64>() {
+                    Ok(n) if n >= min => Ok(n),
+                    _ => Err(err(var, format!("expected an integer >= {min}, got {s:?}"))),
+                },
+            }
+        };
+        let body_limit = usize::try_from(number("BODY_LIMIT", 1 << 20, 64)?)
+            .map_err(|_| err("BODY_LIMIT", "too large"))?;
+        let db_timeout = Duration::from_millis(number("DB_TIMEOUT_MS", 5000, 100)?);
+        let request_timeout = Duration::from_millis(number("REQUEST_TIMEOUT_MS", 15000, 100)?);
+        let log_format = match get("LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(err(
+                    "LOG_FORMAT",
+                    format!("expected text or json, got {other:?}"),
+                ))
+            }
+        };
+        Ok(Self {
+            mongodb_uri,
+            database: get("MONGODB_DB"),
+            listen,
+            api_token,
+            body_limit,
+            db_timeout,
+            request_timeout,
+            log_format,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_and_required_settings() {
+        let c = Config::from_lookup(lookup(&[
+            ("MONGODB_URI", "mongodb://127.0.0.1:27017/"),
+            ("API_TOKEN", "0123456789abcdef"),
+        ]));
+        let Ok(c) = c else {
+            panic!("valid config refused")
+        };
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.body_limit, 1 << 20);
+        assert!(Config::from_lookup(lookup(&[("API_TOKEN", "0123456789abcdef")])).is_err());
+        assert!(Config::from_lookup(lookup(&[
+            ("MONGODB_URI", "mongodb://x/"),
+            ("API_TOKEN", "short")
+        ]))
+        .is_err());
+        assert!(Config::from_lookup(lookup(&[
+            ("MONGODB_URI", "mongodb://x/"),
+            ("API_TOKEN", "0123456789abcdef"),
+            ("BODY_LIMIT", "lots")
+        ]))
+        .is_err());
+    }
+}

@@ -1,0 +1,169 @@
+//! Every way a request can fail, and the one JSON shape clients see.
+//!
+//! A body is always `{"error": <code>, "message": <text>}`, plus `errors`
+//! (the models crate's `FieldError`s, unchanged) for 422 and `index`/`fields`
+//! for a duplicate key. Internal failures are logged with their cause and
+//! answered with a generic message: no driver text, no stack, no query.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use onelastai_models::FieldError;
+use serde_json::{json, Value};
+
+/// `Result` with [`ApiError`] by default.
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 422: the document breaks the collection's rules.
+    #[error("the document is not valid")]
+    Validation(Vec<FieldError>),
+    /// 400: the request itself is malformed.
+    #[error("{message}")]
+    BadRequest {
+        /// Machine-readable reason (`malformed_json`, `invalid_id`, ...).
+        code: &'static str,
+        /// What is wrong, for people.
+        message: String,
+    },
+    /// 401: no or wrong bearer token.
+    #[error("a valid `Authorization: Bearer <token>` header is required")]
+    Unauthorized,
+    /// 404: no such collection or document.
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: a unique index already holds these values.
+    #[error("{}", duplicate_message(fields))]
+    Duplicate {
+        /// The index's name (`email_1`), when it could be determined.
+        index: Option<String>,
+        /// The index's key paths.
+        fields: Vec<String>,
+    },
+    /// 409: the document changed since the version the client sent.
+    #[error("the document was modified since version {expected} (now {current})")]
+    Stale {
+        /// The `__v` the client based its change on.
+        expected: i64,
+        /// The stored `__v`.
+        current: i64,
+    },
+    /// 428: a PATCH without the version it applies to.
+    #[error("send the document's current `__v` in the body (or an `If-Match: \"<__v>\"` header) so a stale update can be refused")]
+    VersionRequired,
+    /// 413: the body exceeds the configured limit.
+    #[error("the request body exceeds {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// 415: a body that is declared as something other than JSON.
+    #[error("the request body must be JSON (`Content-Type: application/json`)")]
+    UnsupportedMediaType,
+    /// 503: the database did not answer in time, or is not ready.
+    #[error("the database is unavailable; retry later")]
+    Unavailable,
+    /// 500: a bug or an unexpected database answer. The detail is logged only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 400 with a code and a message.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A 500 whose detail goes to the log only.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::Internal(detail.to_string())
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Duplicate { .. } | Self::Stale { .. } => StatusCode::CONFLICT,
+            Self::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The machine-readable `error` code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation_failed",
+            Self::BadRequest { code, .. } => code,
+            Self::Unauthorized => "unauthorized",
+            Self::NotFound(_) => "not_found",
+            Self::Duplicate { .. } => "duplicate_key",
+            Self::Stale { .. } => "stale_version",
+            Self::VersionRequired => "version_required",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Unavailable => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> Value {
+        let mut body = json!({ "error": self.code(), "message": self.to_string() });
+        match self {
+            Self::Validation(errors) => body["errors"] = json!(errors),
+            Self::Duplicate { index, fields } => {
+                body["index"] = json!(index);
+                body["fields"] = json!(fields);
+            }
+            Self::Stale { expected, current } => {
+                body["expected"] = json!(expected);
+                body["current"] = json!(current);
+            }
+            _ => {}
+        }
+        body
+    }
+}
+
+fn duplicate_message(fields: &[String]) -> String {
+    if fields.is_empty() {
+        "a document with the same unique key already exists".into()
+    } else {
+        format!(
+            "a document with the same {} already exists",
+            fields.join(", ")
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match &self {
+            Self::Internal(detail) => tracing::error!(%detail, "internal error"),
+            Self::Unavailable => tracing::warn!("database unavailable"),
+            _ => {}
+        }
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if matches!(self, Self::Unauthorized) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if matches!(self, Self::Unavailable) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}

@@ -1,0 +1,569 @@
+//! The generic handlers: one set for all 17 collections.
+//!
+//! Every write takes the same path: the models crate casts, normalises and
+//! validates (the exact errors the browser sees), the collection's hooks run,
+//! the document is converted to BSON by its schema, and the server adds what
+//! Mongoose adds (`_id`s, timestamps, `__v`). Reads convert back and hide
+//! secrets.
+
+use crate::body::{
+    forbidden_key, forbidden_key_error, nested_array, nested_array_error, JsonObject, KeyRule,
+};
+use crate::codec;
+use crate::error::{ApiError, Result};
+use crate::query::{self, ListQuery};
+use crate::resource::Resource;
+use crate::store::StoreError;
+use crate::AppState;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bson::{doc, oid::ObjectId, Bson, DateTime, Document};
+use onelastai_models::{Collection, Date};
+use serde_json::{json, Map, Value};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// How often a PATCH re-reads a document that changed between its read and
+/// its write without its version changing (a writer that does not bump `__v`).
+const PATCH_ATTEMPTS: usize = 3;
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(why) => {
+                tracing::warn!(%why, "database unavailable");
+                ApiError::Unavailable
+            }
+            StoreError::Rejected(why) => {
+                tracing::warn!(%why, "the database refused a validated document");
+                ApiError::bad_request(
+                    "unstorable_document",
+                    "the database cannot store this document",
+                )
+            }
+            StoreError::Duplicate(why) | StoreError::Other(why) => ApiError::internal(why),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(e: PathRejection) -> Self {
+        ApiError::bad_request("invalid_path", e.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(e: QueryRejection) -> Self {
+        ApiError::bad_request("invalid_query", e.body_text())
+    }
+}
+
+/// The server clock as the models crate's `Date`.
+fn now() -> Result<Date> {
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_millis()).ok())
+        .and_then(Date::from_millis);
+    ms.ok_or_else(|| ApiError::internal("system clock outside the JavaScript date range"))
+}
+
+fn resource(route: &str) -> Result<Resource> {
+    Resource::from_route(route)
+        .ok_or_else(|| ApiError::NotFound(format!("unknown collection {route:?}")))
+}
+
+fn object_id(id: &str) -> Result<ObjectId> {
+    ObjectId::parse_str(id).map_err(|_| {
+        ApiError::bad_request(
+            "invalid_id",
+            format!("{id:?} is not a document id (24 hexadecimal characters)"),
+        )
+    })
+}
+
+fn not_found(res: &Resource, id: ObjectId) -> ApiError {
+    ApiError::NotFound(format!("no document {id} in {}", res.collection.route()))
+}
+
+/// Leaves the secret fields out of what the database returns.
+fn projection(res: &Resource) -> Option<Document> {
+    (!res.secrets.is_empty()).then(|| {
+        res.secrets
+            .iter()
+            .map(|s| (s.to_string(), Bson::Int32(0)))
+            .collect()
+    })
+}
+
+/// Validates `input` with the models crate, after the collection's
+/// `prepare` hook; then applies the storage rules (keys, nested arrays).
+fn validate(
+    res: &Resource,
+    mut input: Map<String, Value>,
+    now: Date,
+) -> Result<Map<String, Value>> {
+    let operator_key = forbidden_key(&input, KeyRule::Operators);
+    if let Some(prepare) = res.prepare {
+        prepare(&mut input, now);
+    }
+    let doc = res
+        .collection
+        .validate(&Value::Object(input), now)
+        .map_err(|errors| ApiError::Validation(res.redact(errors)))?;
+    if let Some(path) = operator_key.or_else(|| forbidden_key(&doc, KeyRule::Stored)) {
+        return Err(forbidden_key_error(&path));
+    }
+    if let Some(path) = nested_array(&doc) {
+        return Err(nested_array_error(&path));
+    }
+    Ok(doc)
+}
+
+/// Replaces each hashed field that `fresh` says was sent by its argon2id
+/// hash. An empty value is dropped: it would be a hash that an empty
+/// password matches.
+async fn hash_secrets(
+    app: &AppState,
+    res: &Resource,
+    mut doc: Map<String, Value>,
+    fresh: impl Fn(&str) -> bool,
+) -> Result<Map<String, Value>> {
+    for field in res.hashed {
+        if !fresh(field) {
+            continue;
+        }
+        match doc.get(*field) {
+            Some(Value::String(s)) if s.is_empty() => {
+                doc.remove(*field);
+            }
+            Some(Value::String(s)) => {
+                let hash = app.hasher().hash(s.clone()).await?;
+                doc.insert((*field).to_string(), Value::String(hash));
+            }
+            _ => {}
+        }
+    }
+    Ok(doc)
+}
+
+fn bson_now(now: Date) -> Bson {
+    Bson::DateTime(DateTime::from_millis(now.millis()))
+}
+
+/// `POST /api/{collection}`: 201 with the stored document.
+pub async fn create(
+    State(app): State<AppState>,
+    path: std::result::Result<Path<String>, PathRejection>,
+    body: std::result::Result<JsonObject, ApiError>,
+) -> Result<Response> {
+    let Path(route) = path?;
+    let res = resource(&route)?;
+    let JsonObject(input) = body?;
+    app.require_indexes()?;
+    let now = now()?;
+    let schema = res.collection.schema();
+    let doc = validate(&res, input, now)?;
+    let doc = hash_secrets(&app, &res, doc, |_| true).await?;
+    let mut stored = codec::to_bson(schema, &doc).map_err(ApiError::internal)?;
+    codec::assign_ids(schema, &mut stored);
+    if schema.timestamps {
+        // Mongoose keeps a createdAt given for a new document; updatedAt equals it.
+        let created = match stored.get("createdAt") {
+            Some(Bson::DateTime(d)) => Bson::DateTime(*d),
+            _ => bson_now(now),
+        };
+        stored.insert("createdAt", created.clone());
+        stored.insert("updatedAt", created);
+    }
+    if schema.version_key {
+        stored.remove("__v");
+        stored.insert("__v", 0_i32);
+    }
+    let name = res.collection.name();
+    if let Err(e) = app.store().insert(name, &stored).await {
+        return Err(write_error(&app, &res, &stored, e, true).await);
+    }
+    let id = stored
+        .get_object_id("_id")
+        .map(|id| id.to_hex())
+        .unwrap_or_default();
+    let body = res.present(codec::to_json(&stored), now);
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/{route}/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// `GET /api/{collection}/{id}`.
+pub async fn read(
+    State(app): State<AppState>,
+    path: std::result::Result<Path<(String, String)>, PathRejection>,
+) -> Result<Json<Value>> {
+    let Path((route, id)) = path?;
+    let res = resource(&route)?;
+    let id = object_id(&id)?;
+    let doc = app
+        .store()
+        .find_by_id(res.collection.name(), id, projection(&res))
+        .await?
+        .ok_or_else(|| not_found(&res, id))?;
+    Ok(Json(res.present(codec::to_json(&doc), now()?)))
+}
+
+/// `GET /api/{collection}?field=value&sort=-field&limit=n&cursor=c`.
+pub async fn list(
+    State(app): State<AppState>,
+    path: std::result::Result<Path<String>, PathRejection>,
+    query: std::result::Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<Value>> {
+    let Path(route) = path?;
+    let res = resource(&route)?;
+    let Query(pairs) = query?;
+    let q = query::parse(&res, &pairs)?;
+    page(&app, &res, q).await
+}
+
+/// `GET /api/app-configs/public`: the configs with `isPublic: true`, no token needed.
+pub async fn list_public(
+    State(app): State<AppState>,
+    query: std::result::Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<Value>> {
+    let res = Resource::of(Collection::AppConfigs);
+    let Query(pairs) = query?;
+    let mut q = query::parse(&res, &pairs)?;
+    if let Some(flag) = res.public_flag {
+        let public = doc! { flag: true };
+        q.filter = if q.filter.is_empty() {
+            public
+        } else {
+            doc! { "$and": [public, q.filter] }
+        };
+    }
+    page(&app, &res, q).await
+}
+
+async fn page(app: &AppState, res: &Resource, q: ListQuery) -> Result<Json<Value>> {
+    let limit = usize::try_from(q.limit).unwrap_or(query::MAX_LIMIT as usize);
+    let mut docs = app
+        .store()
+        .find(
+            res.collection.name(),
+            q.filter.clone(),
+            q.sort.clone(),
+            q.limit + 1,
+            projection(res),
+        )
+        .await?;
+    let more = docs.len() > limit;
+    docs.truncate(limit);
+    let docs: Vec<Map<String, Value>> = docs.iter().map(codec::to_json).collect();
+    let next = if more {
+        docs.last().and_then(|last| query::next_cursor(&q, last))
+    } else {
+        None
+    };
+    let now = now()?;
+    let items: Vec<Value> = docs.into_iter().map(|d| res.present(d, now)).collect();
+    Ok(Json(json!({ "items": items, "nextCursor": next })))
+}
+
+/// The `__v` a client based its change on: `If-Match: "<n>"` or `__v` in the body.
+fn expected_version(headers: &HeaderMap, patch: &mut Map<String, Value>) -> Result<Option<i64>> {
+    let invalid = |what: &str| {
+        ApiError::bad_request(
+            "invalid_version",
+            format!("{what} must be the document's `__v`, a non-negative integer"),
+        )
+    };
+    let from_header = match headers.get(header::IF_MATCH) {
+        None => None,
+        Some(v) => {
+            let s = v.to_str().unwrap_or_default().trim();
+            let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
+            Some(
+                s.parse::<i64>()
+                    .ok()
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| invalid("If-Match"))?,
+            )
+        }
+    };
+    let from_body = match patch.remove("__v") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(
+            n.as_i64()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| invalid("`__v`"))?,
+        ),
+        Some(_) => return Err(invalid("`__v`")),
+    };
+    match (from_header, from_body) {
+        (Some(h), Some(b)) if h != b => Err(ApiError::bad_request(
+            "invalid_version",
+            "If-Match and `__v` name different versions",
+        )),
+        (h, b) => Ok(h.or(b)),
+    }
+}
+
+/// A stored document's `__v` (0 when absent, as for a document no writer versioned).
+fn version_of(doc: &Document) -> i64 {
+    match doc.get("__v") {
+        Some(Bson::Int32(n)) => i64::from(*n),
+        Some(Bson::Int64(n)) => *n,
+        Some(Bson::Double(x)) if x.fract() == 0.0 => *x as i64,
+        _ => 0,
+    }
+}
+
+/// Matches the stored document only while it is still the one that was read.
+fn unchanged_filter(id: ObjectId, current: &Document) -> Document {
+    let mut filter = doc! { "_id": id };
+    match current.get("__v") {
+        Some(v) => filter.insert("__v", v.clone()),
+        None => filter.insert("__v", doc! { "$exists": false }),
+    };
+    if let Some(updated) = current.get("updatedAt") {
+        filter.insert("updatedAt", updated.clone());
+    }
+    filter
+}
+
+/// `PATCH /api/{collection}/{id}`: merge the body's top-level fields into the
+/// stored document, validate the whole result, store it with `__v + 1`.
+///
+/// The client must send the `__v` it read (body or `If-Match`); a document
+/// changed since is refused with 409, never overwritten.
+pub async fn update(
+    State(app): State<AppState>,
+    path: std::result::Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+    body: std::result::Result<JsonObject, ApiError>,
+) -> Result<Json<Value>> {
+    let Path((route, id)) = path?;
+    let res = resource(&route)?;
+    let id = object_id(&id)?;
+    let JsonObject(mut patch) = body?;
+    app.require_indexes()?;
+    let expected = expected_version(&headers, &mut patch)?.ok_or(ApiError::VersionRequired)?;
+    if let Some(given) = patch.remove("_id") {
+        if given.as_str().map(str::to_ascii_lowercase) != Some(id.to_hex()) {
+            return Err(ApiError::bad_request(
+                "immutable_field",
+                "`_id` cannot be changed",
+            ));
+        }
+    }
+    // createdAt is immutable (as in Mongoose) and updatedAt is the server's.
+    patch.remove("createdAt");
+    patch.remove("updatedAt");
+
+    let schema = res.collection.schema();
+    let name = res.collection.name();
+    let mut current_version = expected;
+    for _ in 0..PATCH_ATTEMPTS {
+        let now = now()?;
+        let current = app
+            .store()
+            .find_by_id(name, id, None)
+            .await?
+            .ok_or_else(|| not_found(&res, id))?;
+        current_version = version_of(&current);
+        if current_version != expected {
+            return Err(ApiError::Stale {
+                expected,
+                current: current_version,
+            });
+        }
+        let mut merged = codec::to_json(&current);
+        for (k, v) in &patch {
+            merged.insert(k.clone(), v.clone());
+        }
+        let doc = validate(&res, merged, now)?;
+        let doc = hash_secrets(&app, &res, doc, |k| patch.contains_key(k)).await?;
+        let mut next = codec::to_bson(schema, &doc).map_err(ApiError::internal)?;
+        codec::assign_ids(schema, &mut next);
+        next.insert("_id", id);
+        if schema.timestamps {
+            next.insert("updatedAt", bson_now(now));
+        }
+        if schema.version_key {
+            let v = current_version + 1;
+            next.insert("__v", i32::try_from(v).map_or(Bson::Int64(v), Bson::Int32));
+        }
+        let mut set = Document::new();
+        for (k, v) in &next {
+            if k != "_id" && current.get(k) != Some(v) {
+                set.insert(k.clone(), v.clone());
+            }
+        }
+        let mut unset = Document::new();
+        for k in current.keys() {
+            let declared = schema.field(k).is_some() || k == "__v";
+            if declared && !next.contains_key(k) {
+                unset.insert(k.clone(), "");
+            }
+        }
+        let mut update = doc! { "$set": set.clone() };
+        if !unset.is_empty() {
+            update.insert("$unset", unset.clone());
+        }
+        match app
+            .store()
+            .update_one(name, unchanged_filter(id, &current), update)
+            .await
+        {
+            Ok(true) => {
+                let mut after = current;
+                for k in unset.keys() {
+                    after.remove(k);
+                }
+                after.extend(set);
+                return Ok(Json(res.present(codec::to_json(&after), now)));
+            }
+            // Changed or deleted since it was read: read it again.
+            Ok(false) => continue,
+            Err(e) => return Err(write_error(&app, &res, &next, e, false).await),
+        }
+    }
+    Err(ApiError::Stale {
+        expected,
+        current: current_version,
+    })
+}
+
+/// `DELETE /api/{collection}/{id}`: 204. With `If-Match: "<__v>"`, only that version.
+pub async fn remove(
+    State(app): State<AppState>,
+    path: std::result::Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<StatusCode> {
+    let Path((route, id)) = path?;
+    let res = resource(&route)?;
+    let id = object_id(&id)?;
+    let expected = expected_version(&headers, &mut Map::new())?;
+    let name = res.collection.name();
+    let mut filter = doc! { "_id": id };
+    if let Some(v) = expected {
+        filter.insert("__v", v);
+    }
+    if app.store().delete_one(name, filter).await? {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    match (expected, app.store().find_by_id(name, id, None).await?) {
+        (Some(expected), Some(current)) => Err(ApiError::Stale {
+            expected,
+            current: version_of(&current),
+        }),
+        _ => Err(not_found(&res, id)),
+    }
+}
+
+/// A failed insert or update: a duplicate key becomes a 409 naming the index.
+async fn write_error(
+    app: &AppState,
+    res: &Resource,
+    doc: &Document,
+    e: StoreError,
+    inserting: bool,
+) -> ApiError {
+    match e {
+        StoreError::Duplicate(message) => duplicate(app, res, doc, &message, inserting).await,
+        other => other.into(),
+    }
+}
+
+/// Names the unique index a rejected document collides with.
+///
+/// MongoDB names it in the message (`index: email_1 dup key: ...`); FerretDB
+/// does not, so the unique indexes are probed with the document's values.
+async fn duplicate(
+    app: &AppState,
+    res: &Resource,
+    doc: &Document,
+    message: &str,
+    inserting: bool,
+) -> ApiError {
+    let unique: Vec<_> = res
+        .collection
+        .indexes()
+        .into_iter()
+        .filter(|ix| ix.unique)
+        .collect();
+    let found = |name: String, fields: Vec<String>| ApiError::Duplicate {
+        index: Some(name),
+        fields,
+    };
+    if let Some(name) = message
+        .split("index: ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+    {
+        if name == "_id_" {
+            return found(name.into(), vec!["_id".into()]);
+        }
+        if let Some(ix) = unique.iter().find(|ix| ix.name == name) {
+            return found(ix.name.clone(), ix.fields().map(str::to_string).collect());
+        }
+    }
+    let Some(id) = doc.get("_id").cloned() else {
+        return ApiError::Duplicate {
+            index: None,
+            fields: Vec::new(),
+        };
+    };
+    let name = res.collection.name();
+    if inserting {
+        match app
+            .store()
+            .find_one(name, doc! { "_id": id.clone() }, Some(doc! { "_id": 1 }))
+            .await
+        {
+            Ok(Some(_)) => return found("_id_".into(), vec!["_id".into()]),
+            Ok(None) => {}
+            Err(e) => return e.into(),
+        }
+    }
+    for ix in &unique {
+        let mut filter = doc! { "_id": { "$ne": id.clone() } };
+        let mut present = false;
+        for key in ix.fields() {
+            let v = lookup(doc, key).cloned().unwrap_or(Bson::Null);
+            present |= v != Bson::Null;
+            filter.insert(key, v);
+        }
+        if !present {
+            continue;
+        }
+        match app
+            .store()
+            .find_one(name, filter, Some(doc! { "_id": 1 }))
+            .await
+        {
+            Ok(Some(_)) => {
+                return found(ix.name.clone(), ix.fields().map(str::to_string).collect())
+            }
+            Ok(None) => {}
+            Err(e) => return e.into(),
+        }
+    }
+    tracing::warn!(collection = name, %message, "duplicate key on an index that could not be identified");
+    ApiError::Duplicate {
+        index: None,
+        fields: Vec::new(),
+    }
+}
+
+/// The value at a dotted path through nested documents.
+fn lookup<'d>(doc: &'d Document, path: &str) -> Option<&'d Bson> {
+    let mut segments = path.split('.');
+    let mut v = doc.get(segments.next()?)?;
+    for seg in segments {
+        v = v.as_document()?.get(seg)?;
+    }
+    Some(v)
+}

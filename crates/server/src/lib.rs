@@ -1,0 +1,307 @@
+//! # onelastai-server
+//!
+//! The product's HTTP API over MongoDB. One generic set of handlers serves
+//! the 17 collections of the models crate under `/api/<route>`; every write
+//! goes through the crate's validation, so the server accepts exactly what
+//! the browser accepts and rejects it with the same field errors.
+//!
+//! [`app`] builds the router (tests drive it over a real socket), [`build`]
+//! connects and ensures the indexes, [`serve`] runs it until shutdown.
+
+#![warn(missing_docs)]
+
+pub mod body;
+pub mod codec;
+pub mod config;
+pub mod error;
+pub mod handlers;
+pub mod indexes;
+pub mod password;
+pub mod query;
+pub mod resource;
+pub mod store;
+
+pub use config::{Config, LogFormat};
+pub use error::{ApiError, Result};
+pub use store::Store;
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderName, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use password::PasswordHasher;
+use serde_json::json;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use subtle::ConstantTimeEq;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
+
+/// How long to wait between index creation attempts while the database is down.
+const INDEX_RETRY: Duration = Duration::from_secs(2);
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+struct Shared {
+    store: Store,
+    token: Vec<u8>,
+    body_limit: usize,
+    request_timeout: Duration,
+    hasher: PasswordHasher,
+    indexes_ready: AtomicBool,
+}
+
+impl AppState {
+    /// State over a store, with the token and limits of `config`.
+    pub fn new(store: Store, config: &Config) -> Self {
+        Self(Arc::new(Shared {
+            store,
+            token: config.api_token.as_bytes().to_vec(),
+            body_limit: config.body_limit,
+            request_timeout: config.request_timeout,
+            hasher: PasswordHasher::default(),
+            indexes_ready: AtomicBool::new(false),
+        }))
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// Largest accepted body, in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.0.body_limit
+    }
+
+    /// The password hasher.
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.0.hasher
+    }
+
+    /// Whether the declared indexes have been ensured.
+    pub fn indexes_ready(&self) -> bool {
+        self.0.indexes_ready.load(Ordering::Acquire)
+    }
+
+    /// Writes wait for the indexes: a unique index created late could not
+    /// undo the duplicates written before it.
+    pub fn require_indexes(&self) -> Result<()> {
+        if self.indexes_ready() {
+            Ok(())
+        } else {
+            Err(ApiError::Unavailable)
+        }
+    }
+
+    fn token_matches(&self, given: &[u8]) -> bool {
+        given.ct_eq(&self.0.token).into()
+    }
+
+    /// One index pass; on success marks the state ready.
+    pub async fn ensure_indexes(&self) -> std::result::Result<(), store::StoreError> {
+        let report = indexes::ensure_indexes(self.store()).await?;
+        if report.problems.is_empty() {
+            tracing::info!(ensured = report.ensured, "indexes ensured");
+        } else {
+            tracing::warn!(
+                ensured = report.ensured,
+                problems = report.problems.len(),
+                "indexes ensured, some could not be created: {}",
+                report.problems.join("; ")
+            );
+        }
+        self.0.indexes_ready.store(true, Ordering::Release);
+        Ok(())
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database settings are unusable.
+    #[error("{0}")]
+    Store(#[from] store::StoreError),
+    /// The listen address could not be bound, or serving failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Connects, ensures the indexes (or keeps retrying in the background while
+/// the database is unreachable) and returns the state to serve.
+pub async fn build(config: &Config) -> std::result::Result<AppState, StartError> {
+    let store = Store::connect(
+        &config.mongodb_uri,
+        config.database.as_deref(),
+        config.db_timeout,
+    )
+    .await?;
+    let state = AppState::new(store, config);
+    if let Err(e) = state.ensure_indexes().await {
+        tracing::warn!(error = %e, "database not reachable at start; index creation retries in the background, writes get 503 until then");
+        let retry = state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(INDEX_RETRY).await;
+                match retry.ensure_indexes().await {
+                    Ok(()) => break,
+                    Err(e) => tracing::warn!(error = %e, "index creation retry failed"),
+                }
+            }
+        });
+    }
+    Ok(state)
+}
+
+/// Builds, binds and serves until `shutdown` completes.
+pub async fn serve(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::result::Result<(), StartError> {
+    let state = build(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        database = state.store().name(),
+        "listening"
+    );
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// The router: health, readiness, the public configs and the 17 collections.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route(
+            "/api/{collection}",
+            get(handlers::list).post(handlers::create),
+        )
+        .route(
+            "/api/{collection}/{id}",
+            get(handlers::read)
+                .patch(handlers::update)
+                .delete(handlers::remove),
+        )
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/api/app-configs/public", get(handlers::list_public))
+        .merge(api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.body_limit()))
+        .layer(middleware::from_fn_with_state(state.clone(), deadline))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        request_id = %id,
+                    )
+                })
+                .on_request(())
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(
+            request_id,
+            RequestCounter::default(),
+        ))
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            header::AUTHORIZATION,
+        ]))
+        .with_state(state)
+}
+
+/// Numbers requests that arrive without an `x-request-id`.
+#[derive(Clone, Default)]
+struct RequestCounter(Arc<AtomicU64>);
+
+impl MakeRequestId for RequestCounter {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&n.to_string())
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// `Authorization: Bearer <API_TOKEN>`, compared in constant time.
+async fn require_token(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().as_bytes());
+    match given {
+        Some(token) if app.token_matches(token) => next.run(req).await,
+        _ => ApiError::Unauthorized.into_response(),
+    }
+}
+
+/// The whole request under `REQUEST_TIMEOUT_MS`: past it, 503.
+async fn deadline(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(app.0.request_timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Unavailable.into_response(),
+    }
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::internal("handler panicked").into_response()
+}
+
+/// `GET /health`: the process is up.
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// `GET /ready`: the database answers and the indexes are ensured.
+async fn ready(State(app): State<AppState>) -> Response {
+    match app.store().ping().await {
+        Ok(()) if app.indexes_ready() => Json(json!({ "status": "ready" })).into_response(),
+        Ok(()) => ApiError::Unavailable.into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such route".into())
+}
+
+async fn method_not_allowed() -> Response {
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        Json(json!({ "error": "method_not_allowed", "message": "this route does not accept that method" })),
+    )
+        .into_response()
+}

@@ -1,0 +1,70 @@
+//! Password hashing: argon2id with its recommended parameters, off the
+//! async runtime and bounded so a burst of sign-ups cannot exhaust memory
+//! (each hash holds 19 MiB while it runs).
+
+use crate::error::ApiError;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::Argon2;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Hashes passwords on the blocking pool, a few at a time.
+#[derive(Debug, Clone)]
+pub struct PasswordHasher {
+    permits: Arc<Semaphore>,
+}
+
+impl Default for PasswordHasher {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            permits: Arc::new(Semaphore::new(cores)),
+        }
+    }
+}
+
+impl PasswordHasher {
+    /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) of `password`.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| ApiError::internal(format!("hasher closed: {e}")))?;
+        tokio::task::spawn_blocking(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("hashing task: {e}")))?
+        .map_err(|e| ApiError::internal(format!("argon2: {e}")))
+    }
+}
+
+/// Whether `password` matches the PHC string `hash`.
+pub fn verify(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_and_verify() {
+        let h = PasswordHasher::default()
+            .hash("correct horse".into())
+            .await
+            .unwrap_or_default();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify("correct horse", &h));
+        assert!(!verify("wrong horse", &h));
+    }
+}

@@ -1,0 +1,396 @@
+//! List queries: `?<field>=<value>&sort=[-]<field>&limit=<n>&cursor=<token>`.
+//!
+//! Filters are equality on declared fields only. Each value is cast by the
+//! field's schema kind (with its `lowercase`/`trim` setters, as Mongoose casts
+//! queries) and put into the filter as a plain BSON value, so nothing a
+//! client sends can become a query operator. Sorting is allowed on the
+//! leading key of a declared index (and `_id`). Pages are keyset pages: the
+//! cursor holds the sort key and `_id` of the last document returned.
+
+use crate::codec;
+use crate::error::ApiError;
+use crate::resource::Resource;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use bson::{doc, oid::ObjectId, Bson, Document};
+use onelastai_models::engine::{Kind, Rules, Schema};
+use onelastai_models::{js, Date};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Page size when `limit` is absent.
+pub const DEFAULT_LIMIT: i64 = 20;
+/// Largest `limit`.
+pub const MAX_LIMIT: i64 = 100;
+
+/// A parsed list request.
+#[derive(Debug)]
+pub struct ListQuery {
+    /// Equality filter, plus the keyset condition of the cursor.
+    pub filter: Document,
+    /// `{<field>: dir, _id: dir}`.
+    pub sort: Document,
+    /// Page size.
+    pub limit: i64,
+    /// The sort field.
+    pub sort_field: String,
+    /// 1 or -1.
+    pub direction: i32,
+}
+
+/// The opaque `cursor`: where the previous page ended.
+#[derive(Debug, Serialize, Deserialize)]
+struct Cursor {
+    /// Sort field.
+    k: String,
+    /// Direction.
+    d: i32,
+    /// The last document's sort value (JSON, `null` when absent).
+    v: Value,
+    /// The last document's `_id`.
+    id: String,
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::bad_request("invalid_query", message)
+}
+
+/// Parses the query string pairs of a list request.
+pub fn parse(res: &Resource, pairs: &[(String, String)]) -> Result<ListQuery, ApiError> {
+    let schema = res.collection.schema();
+    let mut filter = Document::new();
+    let mut sort: Option<&str> = None;
+    let mut limit: Option<&str> = None;
+    let mut cursor: Option<&str> = None;
+    for (key, value) in pairs {
+        let slot = match key.as_str() {
+            "sort" => &mut sort,
+            "limit" => &mut limit,
+            "cursor" => &mut cursor,
+            _ => {
+                if filter.contains_key(key) {
+                    return Err(bad(format!("`{key}` is given more than once")));
+                }
+                let bson = filter_value(res, schema, key, value)?;
+                filter.insert(key.clone(), bson);
+                continue;
+            }
+        };
+        if slot.replace(value.as_str()).is_some() {
+            return Err(bad(format!("`{key}` is given more than once")));
+        }
+    }
+
+    let limit = match limit {
+        None => DEFAULT_LIMIT,
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            _ => {
+                return Err(bad(format!(
+                    "`limit` must be an integer from 1 to {MAX_LIMIT}, got {s:?}"
+                )))
+            }
+        },
+    };
+
+    let (sort_field, direction) = match sort {
+        None => ("_id".to_string(), 1),
+        Some(s) => {
+            let (field, dir) = match s.strip_prefix('-') {
+                Some(f) => (f, -1),
+                None => (s.strip_prefix('+').unwrap_or(s), 1),
+            };
+            let allowed = sortable_fields(res);
+            if !allowed.iter().any(|f| f == field) {
+                return Err(bad(format!(
+                    "cannot sort on {field:?}; sortable fields: {}",
+                    allowed.join(", ")
+                )));
+            }
+            (field.to_string(), dir)
+        }
+    };
+    let mut sort = Document::new();
+    sort.insert(sort_field.clone(), direction);
+    if sort_field != "_id" {
+        sort.insert("_id", direction);
+    }
+
+    if let Some(token) = cursor {
+        let after = decode_cursor(token)?;
+        if after.k != sort_field || after.d != direction {
+            return Err(bad("`cursor` belongs to another sort order"));
+        }
+        let keyset = keyset(schema, &sort_field, direction, &after)?;
+        filter = if filter.is_empty() {
+            keyset
+        } else {
+            doc! { "$and": [filter, keyset] }
+        };
+    }
+
+    Ok(ListQuery {
+        filter,
+        sort,
+        limit,
+        sort_field,
+        direction,
+    })
+}
+
+/// The fields a list can be sorted on: `_id` and the leading key of every
+/// index, secrets and paths through arrays excluded.
+pub fn sortable_fields(res: &Resource) -> Vec<String> {
+    let schema = res.collection.schema();
+    let mut out = vec!["_id".to_string()];
+    for ix in res.collection.indexes() {
+        let Some((first, _)) = ix.keys.first() else {
+            continue;
+        };
+        let top = first.split('.').next().unwrap_or_default();
+        let scalar = matches!(resolve(schema, first), Some((_, _, false)));
+        if scalar && !res.is_secret(top) && !out.contains(first) {
+            out.push(first.clone());
+        }
+    }
+    out
+}
+
+/// The kind and rules a dotted path names, and whether it goes through an
+/// array (MongoDB then matches any element). Only scalar kinds resolve.
+fn resolve<'s>(schema: &'s Schema, path: &str) -> Option<(&'s Kind, Rules, bool)> {
+    static OBJECT_ID: Kind = Kind::ObjectId;
+    let mut current: &Schema = schema;
+    let mut through_array = false;
+    let mut segments = path.split('.').peekable();
+    while let Some(seg) = segments.next() {
+        let (mut kind, rules) = match seg {
+            "_id" if current.has_id => (&OBJECT_ID, Rules::default()),
+            _ => {
+                let f = current.field(seg)?;
+                (&f.kind, f.rules)
+            }
+        };
+        if let Kind::Array(inner) = kind {
+            through_array = true;
+            kind = inner;
+        }
+        match kind {
+            Kind::Object(s) if segments.peek().is_some() => current = s,
+            Kind::String
+            | Kind::Enum(_)
+            | Kind::Number
+            | Kind::Boolean
+            | Kind::Date
+            | Kind::ObjectId
+                if segments.peek().is_none() =>
+            {
+                return Some((kind, rules, through_array))
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// One equality filter value, cast by the field's kind.
+fn filter_value(res: &Resource, schema: &Schema, key: &str, raw: &str) -> Result<Bson, ApiError> {
+    let top = key.split('.').next().unwrap_or_default();
+    if res.is_secret(top) {
+        return Err(bad(format!("`{key}` cannot be used in a filter")));
+    }
+    let Some((kind, rules, _)) = resolve(schema, key) else {
+        return Err(bad(format!(
+            "unknown filter `{key}`: filters are declared fields of {} with a string, number, boolean, date, ObjectId or enum value",
+            res.collection.name()
+        )));
+    };
+    cast(kind, &rules, raw).map_err(|why| bad(format!("filter `{key}`: {why}")))
+}
+
+/// Casts a query-string value to `kind`, as Mongoose casts query values.
+fn cast(kind: &Kind, rules: &Rules, raw: &str) -> Result<Bson, String> {
+    match kind {
+        Kind::String | Kind::Enum(_) => {
+            let looks_structured = matches!(raw.trim_start().chars().next(), Some('{' | '['))
+                && matches!(
+                    serde_json::from_str::<Value>(raw),
+                    Ok(Value::Object(_) | Value::Array(_))
+                );
+            if looks_structured {
+                return Err(
+                    "values are plain strings; query operators and JSON objects are not supported"
+                        .into(),
+                );
+            }
+            let mut s = raw.to_string();
+            if rules.lowercase {
+                s = s.to_lowercase();
+            }
+            if rules.trim {
+                s = js::trim(&s).to_string();
+            }
+            if let Kind::Enum(values) = kind {
+                if !values.contains(&s.as_str()) {
+                    return Err(format!("{s:?} is not one of {}", values.join(", ")));
+                }
+            }
+            Ok(Bson::String(s))
+        }
+        Kind::Number => {
+            let n = if raw.trim().is_empty() {
+                f64::NAN
+            } else {
+                js::string_to_number(raw)
+            };
+            if n.is_finite() {
+                Ok(codec::f64_to_bson(n))
+            } else {
+                Err(format!("{raw:?} is not a number"))
+            }
+        }
+        Kind::Boolean => match raw {
+            "true" | "1" | "yes" => Ok(Bson::Boolean(true)),
+            "false" | "0" | "no" => Ok(Bson::Boolean(false)),
+            _ => Err(format!("{raw:?} is not a boolean")),
+        },
+        Kind::Date => parse_date(raw)
+            .map(|d| Bson::DateTime(bson::DateTime::from_millis(d.millis())))
+            .ok_or_else(|| format!("{raw:?} is not a date")),
+        Kind::ObjectId => ObjectId::parse_str(raw)
+            .map(Bson::ObjectId)
+            .map_err(|_| format!("{raw:?} is not an ObjectId (24 hexadecimal characters)")),
+        _ => Err("this field cannot be filtered".into()),
+    }
+}
+
+/// A date as the models crate casts strings: epoch milliseconds outside the
+/// year range, else ISO 8601.
+fn parse_date(raw: &str) -> Option<Date> {
+    let n = js::string_to_number(raw);
+    if !raw.trim().is_empty() && !n.is_nan() && !(-271_820.0..275_761.0).contains(&n) {
+        Date::from_js_number(n)
+    } else {
+        Date::parse_iso(raw)
+    }
+}
+
+/// The next-page cursor after `last` (a document as returned, JSON).
+pub fn next_cursor(q: &ListQuery, last: &Map<String, Value>) -> Option<String> {
+    let id = last.get("_id")?.as_str()?.to_string();
+    let mut v = Some(&Value::Object(last.clone())).cloned();
+    for seg in q.sort_field.split('.') {
+        v = v.and_then(|x| x.get(seg).cloned());
+    }
+    let cursor = Cursor {
+        k: q.sort_field.clone(),
+        d: q.direction,
+        v: v.unwrap_or(Value::Null),
+        id,
+    };
+    let json = serde_json::to_vec(&cursor).ok()?;
+    Some(URL_SAFE_NO_PAD.encode(json))
+}
+
+fn decode_cursor(token: &str) -> Result<Cursor, ApiError> {
+    let invalid = || bad("`cursor` is not a cursor this server returned");
+    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
+    serde_json::from_slice(&bytes).map_err(|_| invalid())
+}
+
+/// Documents after the cursor in `(field, _id)` order. MongoDB sorts a
+/// missing or null field before every value, ascending.
+fn keyset(schema: &Schema, field: &str, dir: i32, after: &Cursor) -> Result<Document, ApiError> {
+    let invalid = || bad("`cursor` is not a cursor this server returned");
+    let id = Bson::ObjectId(ObjectId::parse_str(&after.id).map_err(|_| invalid())?);
+    if field == "_id" {
+        let next = if dir == 1 { "$gt" } else { "$lt" };
+        return Ok(doc! { "_id": { next: id } });
+    }
+    let v = match &after.v {
+        Value::Null => Bson::Null,
+        v => {
+            let (kind, _, _) = resolve(schema, field).ok_or_else(invalid)?;
+            codec::value_to_bson(kind, v).map_err(|_| invalid())?
+        }
+    };
+    Ok(match (dir, v) {
+        (1, Bson::Null) => doc! { "$or": [
+            { field: Bson::Null, "_id": { "$gt": id } },
+            { field: { "$ne": Bson::Null } },
+        ] },
+        (1, v) => doc! { "$or": [
+            { field: { "$gt": v.clone() } },
+            { field: v, "_id": { "$gt": id } },
+        ] },
+        (_, Bson::Null) => doc! { field: Bson::Null, "_id": { "$lt": id } },
+        (_, v) => doc! { "$or": [
+            { field: { "$lt": v.clone() } },
+            { field: v, "_id": { "$lt": id } },
+            { field: Bson::Null },
+        ] },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onelastai_models::Collection;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn filters_are_cast_by_kind() {
+        let res = Resource::of(Collection::Users);
+        let q = parse(
+            &res,
+            &pairs(&[
+                ("email", "Ann@Example.COM"),
+                ("isActive", "yes"),
+                ("lastLoginAt", "2024-01-15"),
+            ]),
+        );
+        let Ok(q) = q else { panic!("refused") };
+        assert_eq!(q.filter.get_str("email").ok(), Some("ann@example.com"));
+        assert_eq!(q.filter.get_bool("isActive").ok(), Some(true));
+        assert!(matches!(
+            q.filter.get("lastLoginAt"),
+            Some(Bson::DateTime(_))
+        ));
+    }
+
+    #[test]
+    fn operators_secrets_and_unknown_fields_are_refused() {
+        let res = Resource::of(Collection::Users);
+        for (k, v) in [
+            ("email", "{\"$gt\": \"\"}"),
+            ("email[$gt]", ""),
+            ("$where", "1"),
+            ("password", "x"),
+            ("resetPasswordToken", "x"),
+            ("nope", "x"),
+            ("role", "root"),
+            ("isActive", "maybe"),
+            ("preferences", "x"),
+        ] {
+            assert!(parse(&res, &pairs(&[(k, v)])).is_err(), "{k}={v}");
+        }
+        assert!(parse(&res, &pairs(&[("limit", "101")])).is_err());
+        assert!(parse(&res, &pairs(&[("sort", "bio")])).is_err());
+        assert!(parse(&res, &pairs(&[("sort", "resetPasswordToken")])).is_err());
+        assert!(parse(&res, &pairs(&[("sort", "-createdAt")])).is_ok());
+    }
+
+    #[test]
+    fn nested_and_array_paths_resolve() {
+        let res = Resource::of(Collection::ChatSessions);
+        assert!(parse(&res, &pairs(&[("messages.role", "user")])).is_ok());
+        let res = Resource::of(Collection::Users);
+        assert!(parse(&res, &pairs(&[("socialLinks.github", "x")])).is_ok());
+        assert!(sortable_fields(&res).contains(&"socialLinks.github".to_string()));
+    }
+}

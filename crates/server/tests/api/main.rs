@@ -1,0 +1,13 @@
+//! Integration tests of the HTTP API against the real local database
+//! (`MONGODB_URI`, started by `tools/test-server.sh`). One binary, one
+//! module per proof point of the server issue.
+
+mod common;
+
+mod bad_input;
+mod crud;
+mod duplicates;
+mod interop;
+mod outage;
+mod secrets;
+mod vectors;

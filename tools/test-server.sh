@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The server's tests against a real local database, as CI runs them.
+#
+#   bash tools/test-server.sh [extra cargo test arguments]
+#
+# Starts a devdb (FerretDB 1.24 on SQLite, built from tools/devdb on first use) on a
+# spare loopback port with a temporary data dir, installs Mongoose for the interop test
+# when missing (npm ci in tests/mongoose), runs `cargo test -p onelastai-server` (unit
+# tests, then the HTTP integration tests in crates/server/tests/api, which include the
+# Mongoose interop script tests/interop/interop.js and the outage test with its own
+# devdb), and stops the database on exit. Exit status: the tests'.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+step() { printf '\n==> %s\n' "$*"; }
+
+spare_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$(( 20000 + RANDOM % 20000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  echo "test-server: no spare port found" >&2
+  return 1
+}
+
+data_dir="$(mktemp -d "${TMPDIR:-/tmp}/onelastai-test-devdb.XXXXXX")"
+cleanup() {
+  local status=$?
+  step "stopping devdb"
+  bash "$root/tools/devdb/stop.sh" --data-dir "$data_dir" || true
+  rm -rf "$data_dir"
+  exit "$status"
+}
+trap cleanup EXIT
+
+if [[ ! -d "$root/tests/mongoose/node_modules/mongoose" ]]; then
+  step "installing Mongoose for the interop test (npm ci in tests/mongoose)"
+  (cd "$root/tests/mongoose" && npm ci --no-audit --no-fund)
+fi
+
+port="$(spare_port)"
+step "starting devdb on 127.0.0.1:$port (data in $data_dir)"
+uri="$(bash "$root/tools/devdb/start.sh" --port "$port" --data-dir "$data_dir" | tee /dev/stderr | sed -n 's/^MONGODB_URI=//p' | tail -n 1)"
+[[ -n "$uri" ]] || { echo "test-server: devdb printed no MONGODB_URI" >&2; exit 1; }
+
+step "cargo test -p onelastai-server (MONGODB_URI=$uri)"
+cd "$root"
+MONGODB_URI="$uri" cargo test -p onelastai-server "$@" -- --nocapture
