@@ -21,6 +21,7 @@ pids=()
 cleanup() {
   set +e
   trap - EXIT INT TERM
+  trap '' PIPE # the terminal (or a pipe) may be gone already: keep stopping
   printf '\nstopping...\n'
   for pid in "${pids[@]}"; do
     kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
