@@ -79,35 +79,40 @@ impl Date {
     /// `toISOString()`.
     pub fn to_iso_string(self) -> String {
         let p = self.parts();
-        let mut out = String::with_capacity(27);
-        let push_num = |out: &mut String, n: i64, width: usize| {
-            let digits = n.to_string();
-            for _ in digits.len()..width {
-                out.push('0');
+        // At most "+275760-09-13T00:00:00.000Z": 27 bytes, written in place.
+        let mut buf = [0u8; 32];
+        let mut len = 0;
+        let mut put = |n: u64, width: usize, prefix: u8| {
+            if prefix != 0 {
+                buf[len] = prefix;
+                len += 1;
             }
-            out.push_str(&digits);
+            let mut n = n;
+            for i in (0..width).rev() {
+                buf[len + i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            len += width;
         };
         if (0..=9999).contains(&p.year) {
-            push_num(&mut out, p.year, 4);
+            put(p.year.unsigned_abs(), 4, 0);
         } else {
-            out.push(if p.year < 0 { '-' } else { '+' });
-            push_num(&mut out, p.year.abs(), 6);
+            put(
+                p.year.unsigned_abs(),
+                6,
+                if p.year < 0 { b'-' } else { b'+' },
+            );
         }
-        let ms = p.ms_of_day;
-        let fields = [
-            ('-', i64::from(p.month), 2),
-            ('-', i64::from(p.day), 2),
-            ('T', ms / 3_600_000, 2),
-            (':', ms / 60_000 % 60, 2),
-            (':', ms / 1000 % 60, 2),
-            ('.', ms % 1000, 3),
-        ];
-        for (sep, n, width) in fields {
-            out.push(sep);
-            push_num(&mut out, n, width);
-        }
-        out.push('Z');
-        out
+        let ms = p.ms_of_day.unsigned_abs();
+        put(u64::from(p.month), 2, b'-');
+        put(u64::from(p.day), 2, b'-');
+        put(ms / 3_600_000, 2, b'T');
+        put(ms / 60_000 % 60, 2, b':');
+        put(ms / 1000 % 60, 2, b':');
+        put(ms % 1000, 3, b'.');
+        put(0, 0, b'Z');
+        // Only ASCII digits and separators were written.
+        String::from_utf8_lossy(&buf[..len]).into_owned()
     }
 
     /// `new Date(string)` for ISO 8601 date-time strings (ECMAScript's Date

@@ -548,10 +548,10 @@ fn validator_message(kind: ErrorKind, path: &str, rules: &Rules, value: &Value) 
     }
 }
 
-/// A key's value; small objects (most documents' levels) are scanned, which
-/// beats hashing the key.
+/// A key's value; objects of a document's size are scanned, which beats
+/// hashing the key (measured with callgrind on the users example).
 fn lookup<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    if m.len() <= 12 {
+    if m.len() <= 48 {
         m.iter().find_map(|(k, v)| (k == key).then_some(v))
     } else {
         m.get(key)
