@@ -135,6 +135,8 @@ export const complete: User = {
   twoFactorEnabled: false,
   joinedAt: "2024-01-15T10:30:00.000Z",
   preferences: null,
+  backupCodes: [],
+  tempBackupCodes: [],
 };
 export const rightRole: Partial<User> = { role: "admin" };
 
@@ -155,6 +157,8 @@ export const missingId: User = {
   twoFactorEnabled: false,
   joinedAt: "2024-01-15T10:30:00.000Z",
   preferences: null,
+  backupCodes: [],
+  tempBackupCodes: [],
 };
 
 // Dates are strings on the wire, never Date objects.

@@ -323,12 +323,13 @@ fn decorate_field(field: &mut Field, fo: &FieldOptions) {
             ));
         }
     } else if last_ident(&ty).as_deref() == Some("Vec") {
-        // An array set to `null` stays `null`, as in Mongoose.
+        // An array set to `null` stays `null`, as in Mongoose. The key is
+        // always there (arrays default to `[]`), so it is required in
+        // TypeScript: no `#[serde(default)]`, which tsify reads as optional.
         let ts = format!("{} | null", ts_type(&ty));
         field.attrs.push(syn::parse_quote!(
             #[cfg_attr(feature = "typescript", tsify(type = #ts))]
         ));
-        field.attrs.push(syn::parse_quote!(#[serde(default)]));
     } else {
         let ts = ts_type(&ty);
         field.attrs.push(syn::parse_quote!(

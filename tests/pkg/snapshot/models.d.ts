@@ -254,11 +254,11 @@ export interface User {
     /**
      * Two-factor backup codes. Secret.
      */
-    backupCodes?: (string | null)[] | null;
+    backupCodes: (string | null)[] | null;
     /**
      * Backup codes during enrolment. Secret.
      */
-    tempBackupCodes?: (string | null)[] | null;
+    tempBackupCodes: (string | null)[] | null;
     /**
      * When the user joined.
      */
@@ -436,7 +436,7 @@ export interface SubscriptionPlan {
     /**
      * Feature bullet points.
      */
-    features?: (string | null)[] | null;
+    features: (string | null)[] | null;
     /**
      * Whether the plan is on sale.
      */
@@ -482,7 +482,7 @@ export interface ChatSession {
     /**
      * The messages, in order.
      */
-    messages?: (SessionMessage | null)[] | null;
+    messages: (SessionMessage | null)[] | null;
     /**
      * Last activity.
      */
@@ -560,7 +560,7 @@ export interface ChatMessage {
     /**
      * Attached files.
      */
-    attachments?: (MessageAttachment | null)[] | null;
+    attachments: (MessageAttachment | null)[] | null;
     /**
      * Language, sentiment, topics.
      */
@@ -768,7 +768,7 @@ export interface UserAchievements {
     /**
      * Unlocked achievements.
      */
-    achievements?: (Achievement | null)[] | null;
+    achievements: (Achievement | null)[] | null;
     /**
      * Points from achievements.
      */
@@ -838,11 +838,11 @@ export interface UserRewards {
     /**
      * Items.
      */
-    inventory?: (InventoryItem | null)[] | null;
+    inventory: (InventoryItem | null)[] | null;
     /**
      * Point movements.
      */
-    transactions?: (RewardTransaction | null)[] | null;
+    transactions: (RewardTransaction | null)[] | null;
     /**
      * Cosmetics in use.
      */
@@ -884,7 +884,7 @@ export interface Leaderboard {
     /**
      * The ranking, best first.
      */
-    rankings?: (Ranking | null)[] | null;
+    rankings: (Ranking | null)[] | null;
     /**
      * Users taking part.
      */
@@ -934,11 +934,11 @@ export interface Tool {
     /**
      * Lifecycle hooks.
      */
-    hooks?: (ToolHook | null)[] | null;
+    hooks: (ToolHook | null)[] | null;
     /**
      * Package dependencies.
      */
-    dependencies?: (ToolDependency | null)[] | null;
+    dependencies: (ToolDependency | null)[] | null;
     /**
      * Source repository URL.
      */
@@ -962,7 +962,7 @@ export interface Tool {
     /**
      * Permissions the tool asks for.
      */
-    requiredPermissions?: (string | null)[] | null;
+    requiredPermissions: (string | null)[] | null;
     /**
      * Runs in the sandbox.
      */
@@ -1016,11 +1016,11 @@ export interface ToolReview {
     /**
      * Good points.
      */
-    pros?: (string | null)[] | null;
+    pros: (string | null)[] | null;
     /**
      * Bad points.
      */
-    cons?: (string | null)[] | null;
+    cons: (string | null)[] | null;
     /**
      * Version reviewed.
      */
@@ -1040,7 +1040,7 @@ export interface ToolReview {
     /**
      * Screenshots and files.
      */
-    attachments?: (ReviewAttachment | null)[] | null;
+    attachments: (ReviewAttachment | null)[] | null;
     /**
      * Set by the server on insert (`timestamps: true`).
      */
@@ -1507,15 +1507,15 @@ export interface ToolConfig {
     /**
      * Inputs.
      */
-    inputs?: (ToolInput | null)[] | null;
+    inputs: (ToolInput | null)[] | null;
     /**
      * Outputs.
      */
-    outputs?: (ToolOutput | null)[] | null;
+    outputs: (ToolOutput | null)[] | null;
     /**
      * Settings.
      */
-    settings?: (ToolSetting | null)[] | null;
+    settings: (ToolSetting | null)[] | null;
 }
 
 /**
@@ -1545,7 +1545,7 @@ export interface ToolMetadata {
     /**
      * Search tags.
      */
-    tags?: (string | null)[] | null;
+    tags: (string | null)[] | null;
     /**
      * Icon (an emoji).
      */
@@ -1565,7 +1565,7 @@ export interface ToolMetadata {
     /**
      * Every released version.
      */
-    allVersions?: (ToolVersion | null)[] | null;
+    allVersions: (ToolVersion | null)[] | null;
     /**
      * Downloads.
      */
@@ -1699,7 +1699,7 @@ export interface MessageMetadata {
     /**
      * Topics.
      */
-    topics?: (string | null)[] | null;
+    topics: (string | null)[] | null;
 }
 
 /**
@@ -1747,7 +1747,7 @@ export interface ActiveCosmetics {
     /**
      * Achievements shown on the profile.
      */
-    achievements?: (string | null)[] | null;
+    achievements: (string | null)[] | null;
 }
 
 /**
@@ -1949,7 +1949,7 @@ export interface SessionMessage {
     /**
      * Attached files.
      */
-    attachments?: (SessionAttachment | null)[] | null;
+    attachments: (SessionAttachment | null)[] | null;
 }
 
 /**
