@@ -12,17 +12,21 @@ export NEXT_TELEMETRY_DISABLED=1
 
 passed=0
 step() { printf '\n==> %s\n' "$*"; }
+# Counts a suite; called on its own line after the suite's commands, so that
+# `set -e` stops the run at the first failing command.
 ok() { passed=$((passed + 1)); }
 
 step "setup (Rust components, wasm target, Chromium, Mongoose)"
 bash tools/setup.sh --browser
 
 step "format: cargo fmt --check"
-cargo fmt --all -- --check && ok
+cargo fmt --all -- --check
+ok
 
 step "lint: cargo clippy -D warnings (workspace, and the models crate's server feature)"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p onelastai-models --features server --all-targets -- -D warnings && ok
+cargo clippy -p onelastai-models --features server --all-targets -- -D warnings
+ok
 
 step "the models crate builds for WebAssembly without the server feature"
 cargo build -q -p onelastai-models --target wasm32-unknown-unknown
@@ -33,21 +37,27 @@ fi
 ok
 
 step "native tests: unit, vectors, indexes, property tests, doc tests"
-cargo test --workspace --exclude onelastai-server && ok
+cargo test --workspace --exclude onelastai-server
+ok
 
 step "vectors equal what Mongoose says (tests/mongoose)"
-(cd tests/mongoose && npm run --silent check) && ok
+(cd tests/mongoose && npm run --silent check)
+ok
 
 step "the npm package: vectors in Node and Chromium, shapes, tsc --strict, .d.ts snapshot"
-bash tools/test-pkg.sh && ok
+bash tools/test-pkg.sh
+ok
 
 step "the server against the local database (FerretDB)"
-bash tools/test-server.sh && ok
+bash tools/test-server.sh
+ok
 
 step "end to end: database, server and web app in Chromium"
-E2E_REBUILD_PKG=0 bash tools/test-e2e.sh && ok
+E2E_REBUILD_PKG=0 bash tools/test-e2e.sh
+ok
 
 step "run: the spec's example documents"
-cargo run -q -p onelastai-models --example spec_examples >/dev/null && ok
+cargo run -q -p onelastai-models --example spec_examples >/dev/null
+ok
 
 printf '\nsuites: %d passed, 0 failed\n' "$passed"

@@ -22,6 +22,9 @@ async function shot(page, name) {
 async function openForm(page, url, testid) {
   await page.goto(url);
   await page.getByTestId(testid).waitFor({ timeout: 30_000 });
+  // Let the page finish its own loading (route prefetches, lazy chunks), so
+  // any request seen afterwards comes from what the person does.
+  await page.waitForLoadState('networkidle');
 }
 
 const errorFor = (page, id) => page.locator(`[data-error-for="${id}"]`);
