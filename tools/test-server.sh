@@ -41,7 +41,11 @@ fi
 
 port="$(spare_port)"
 step "starting devdb on 127.0.0.1:$port (data in $data_dir)"
-uri="$(bash "$root/tools/devdb/start.sh" --port "$port" --data-dir "$data_dir" | tee /dev/stderr | sed -n 's/^MONGODB_URI=//p' | tail -n 1)"
+# Not `tee /dev/stderr`: when stderr is a file (CI logs), tee reopens it with
+# truncation and wipes what the run printed before.
+out="$(bash "$root/tools/devdb/start.sh" --port "$port" --data-dir "$data_dir")"
+printf '%s\n' "$out"
+uri="$(printf '%s\n' "$out" | sed -n 's/^MONGODB_URI=//p' | tail -n 1)"
 [[ -n "$uri" ]] || { echo "test-server: devdb printed no MONGODB_URI" >&2; exit 1; }
 
 step "cargo test -p onelastai-server (MONGODB_URI=$uri)"
