@@ -31,7 +31,7 @@ use syn::{
 /// as `#[index("isActive: 1, lastLoginAt: -1")]` / `#[index("id: 1", unique)]`
 /// below `#[model]`. Field rules: `#[field(required, unique, index, sparse,
 /// lowercase, trim, maxlength = N, min = N, max = N, default = <literal | now>,
-/// rename = "wireName")]`.
+/// secret, rename = "wireName")]`. `secret` marks a field no API ever returns.
 ///
 /// On an enum of unit variants: the variants' kebab-case names are the
 /// enum's allowed string values.
@@ -71,6 +71,7 @@ struct FieldOptions {
     sparse: bool,
     lowercase: bool,
     trim: bool,
+    secret: bool,
     maxlength: Option<Expr>,
     min: Option<Expr>,
     max: Option<Expr>,
@@ -251,6 +252,8 @@ fn take_field_options(field: &mut Field) -> syn::Result<FieldOptions> {
                 fo.lowercase = true;
             } else if p.is_ident("trim") {
                 fo.trim = true;
+            } else if p.is_ident("secret") {
+                fo.secret = true;
             } else if p.is_ident("maxlength") {
                 fo.maxlength = Some(meta.value()?.parse()?);
             } else if p.is_ident("min") {
@@ -346,6 +349,7 @@ fn field_spec(wire: &str, ty: &Type, fo: &FieldOptions) -> Tokens {
         sparse,
         lowercase,
         trim,
+        secret,
         ..
     } = *fo;
     let opt_f64 = |e: &Option<Expr>| match e {
@@ -374,6 +378,7 @@ fn field_spec(wire: &str, ty: &Type, fo: &FieldOptions) -> Tokens {
                 sparse: #sparse,
                 lowercase: #lowercase,
                 trim: #trim,
+                secret: #secret,
                 min: #min,
                 max: #max,
                 maxlength: #maxlength,

@@ -25,6 +25,7 @@ pub struct User {
     #[field(trim)]
     pub name: Option<String>,
     /// Plaintext on input (at least 8 characters for password auth); the server stores a hash.
+    #[field(secret)]
     pub password: Option<String>,
     /// How the user signs in.
     #[field(default = "password")]
@@ -62,6 +63,7 @@ pub struct User {
     #[field(default = "user")]
     pub role: Option<Role>,
     /// Password reset token (hash). Secret: never returned by the server.
+    #[field(secret)]
     pub reset_password_token: Option<String>,
     /// When the reset token expires.
     pub reset_password_expires: Option<Date>,
@@ -73,12 +75,16 @@ pub struct User {
     #[field(default = false)]
     pub two_factor_enabled: Option<bool>,
     /// Encrypted TOTP secret. Secret.
+    #[field(secret)]
     pub two_factor_secret: Option<String>,
     /// TOTP secret during enrolment. Secret.
+    #[field(secret)]
     pub temp_two_factor_secret: Option<String>,
     /// Two-factor backup codes. Secret.
+    #[field(secret)]
     pub backup_codes: Vec<String>,
     /// Backup codes during enrolment. Secret.
+    #[field(secret)]
     pub temp_backup_codes: Vec<String>,
     /// When the user joined.
     #[field(default = now)]

@@ -116,3 +116,25 @@ fn the_registry_names_all_seventeen_collections() {
         "the error lists the valid names: {err}"
     );
 }
+
+#[test]
+fn secrets_are_declared_on_the_fields() {
+    let users: Vec<&str> = Collection::Users.schema().secret_fields().collect();
+    assert_eq!(
+        users,
+        [
+            "password",
+            "resetPasswordToken",
+            "twoFactorSecret",
+            "tempTwoFactorSecret",
+            "backupCodes",
+            "tempBackupCodes"
+        ]
+    );
+    for c in Collection::ALL
+        .into_iter()
+        .filter(|c| *c != Collection::Users)
+    {
+        assert_eq!(c.schema().secret_fields().count(), 0, "{c}");
+    }
+}

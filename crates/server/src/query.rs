@@ -13,7 +13,7 @@ use crate::resource::Resource;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use bson::{doc, oid::ObjectId, Bson, Document};
-use onelastai_models::engine::{Kind, Rules, Schema};
+use onelastai_models::engine::{cast, Kind, Rules, Schema};
 use onelastai_models::{js, Date};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -249,9 +249,8 @@ fn cast(kind: &Kind, rules: &Rules, raw: &str) -> Result<Bson, String> {
                 Err(format!("{raw:?} is not a number"))
             }
         }
-        Kind::Boolean => match raw {
-            "true" | "1" | "yes" => Ok(Bson::Boolean(true)),
-            "false" | "0" | "no" => Ok(Bson::Boolean(false)),
+        Kind::Boolean => match cast::boolean(&Value::String(raw.to_string())) {
+            Ok(Value::Bool(b)) => Ok(Bson::Boolean(b)),
             _ => Err(format!("{raw:?} is not a boolean")),
         },
         Kind::Date => parse_date(raw)
@@ -264,14 +263,12 @@ fn cast(kind: &Kind, rules: &Rules, raw: &str) -> Result<Bson, String> {
     }
 }
 
-/// A date as the models crate casts strings: epoch milliseconds outside the
-/// year range, else ISO 8601.
+/// A date cast as the models crate casts document values (epoch milliseconds
+/// outside the year range, else ISO 8601); an empty value is no date.
 fn parse_date(raw: &str) -> Option<Date> {
-    let n = js::string_to_number(raw);
-    if !raw.trim().is_empty() && !n.is_nan() && !(-271_820.0..275_761.0).contains(&n) {
-        Date::from_js_number(n)
-    } else {
-        Date::parse_iso(raw)
+    match cast::date(&Value::String(raw.to_string())) {
+        Ok(Value::String(iso)) => Date::parse_iso(&iso),
+        _ => None,
     }
 }
 

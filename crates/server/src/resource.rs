@@ -9,6 +9,7 @@
 use onelastai_models::subscriptions::{self, Plan, SubscriptionStatus};
 use onelastai_models::{Collection, Date, FieldError};
 use serde_json::{Map, Value};
+use std::sync::OnceLock;
 
 /// Rewrites the raw input before validation, at time `now`.
 pub type Prepare = fn(&mut Map<String, Value>, Date);
@@ -21,7 +22,8 @@ pub type Decorate = fn(&mut Map<String, Value>, Date);
 pub struct Resource {
     /// The collection (name, route, schema, validation, indexes).
     pub collection: Collection,
-    /// Top-level fields never returned by any endpoint, nor usable in filters or sorts.
+    /// Top-level fields never returned by any endpoint, nor usable in filters or
+    /// sorts: the fields the models crate marks `#[field(secret)]`.
     pub secrets: &'static [&'static str],
     /// Secret fields stored as argon2id hashes of the value sent.
     pub hashed: &'static [&'static str],
@@ -33,22 +35,28 @@ pub struct Resource {
     pub public_flag: Option<&'static str>,
 }
 
-/// The user fields the spec marks as secret.
-pub const USER_SECRETS: &[&str] = &[
-    "password",
-    "twoFactorSecret",
-    "tempTwoFactorSecret",
-    "backupCodes",
-    "tempBackupCodes",
-    "resetPasswordToken",
-];
+/// The top-level fields the models crate marks `#[field(secret)]`, per collection.
+fn secret_fields(collection: Collection) -> &'static [&'static str] {
+    static BY_COLLECTION: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    let all = BY_COLLECTION.get_or_init(|| {
+        Collection::ALL
+            .iter()
+            .map(|c| c.schema().secret_fields().collect())
+            .collect()
+    });
+    Collection::ALL
+        .iter()
+        .position(|c| *c == collection)
+        .and_then(|i| all.get(i))
+        .map_or(&[], Vec::as_slice)
+}
 
 impl Resource {
     /// The descriptor of `collection`.
     pub fn of(collection: Collection) -> Self {
         let plain = Self {
             collection,
-            secrets: &[],
+            secrets: secret_fields(collection),
             hashed: &[],
             prepare: None,
             decorate: None,
@@ -56,7 +64,6 @@ impl Resource {
         };
         match collection {
             Collection::Users => Self {
-                secrets: USER_SECRETS,
                 hashed: &["password"],
                 ..plain
             },

@@ -1,4 +1,6 @@
-//! Mongoose's casts (`lib/cast/*.js`), one function per schema type.
+//! Mongoose's casts (`lib/cast/*.js`), one function per schema type. Public
+//! so that other layers (the server's query filters) cast exactly as
+//! documents are cast, instead of re-implementing the rules.
 //!
 //! Each returns the cast JSON value (`null` where Mongoose casts to `null`,
 //! e.g. `''` for a Number) or `Err(NotCastable)` where Mongoose throws a CastError.

@@ -8,7 +8,7 @@
 //! report every failing path at once. Nothing in this module knows about any
 //! one collection.
 
-mod cast;
+pub mod cast;
 mod error;
 mod walk;
 
@@ -58,6 +58,14 @@ impl Schema {
     /// The field with this wire name.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The top-level fields marked `secret`.
+    pub fn secret_fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.fields
+            .iter()
+            .filter(|f| f.rules.secret)
+            .map(|f| f.name)
     }
 }
 
@@ -147,6 +155,8 @@ pub struct Rules {
     pub lowercase: bool,
     /// `trim: true` (setter, before validation).
     pub trim: bool,
+    /// Never returned by any API (passwords, 2FA secrets, backup codes, reset tokens).
+    pub secret: bool,
     /// `min: n`.
     pub min: Option<f64>,
     /// `max: n`.
