@@ -14,15 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 step() { printf '\n==> %s\n' "$*"; }
 
-spare_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  echo "test-server: no spare port found" >&2
-  return 1
-}
+source "$root/tools/devdb/ports.sh"
 
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/onelastai-test-devdb.XXXXXX")"
 cleanup() {

@@ -15,14 +15,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 step() { printf '\n==> %s\n' "$*"; }
 
-spare_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  echo "no spare port found" >&2; return 1
-}
+source "$root/tools/devdb/ports.sh"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/onelastai-bench.XXXXXX")"
 db_port="$(spare_port)"

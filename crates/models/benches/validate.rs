@@ -26,27 +26,7 @@ fn example(c: Collection) -> Vec<u8> {
     serde_json::to_vec(&case["input"]).unwrap_or_default()
 }
 
-const NAMES: [&str; 17] = [
-    "users",
-    "usersessions",
-    "subscriptions",
-    "subscriptionplans",
-    "chatsessions",
-    "chatmessages",
-    "analyticsevents",
-    "chatanalytics",
-    "toolusageanalytics",
-    "userachievements",
-    "userrewards",
-    "leaderboards",
-    "tools",
-    "toolreviews",
-    "invoices",
-    "payments",
-    "appconfigs",
-];
-
-#[divan::bench(args = NAMES)]
+#[divan::bench(args = Collection::ALL.map(Collection::name))]
 fn spec_example(bencher: divan::Bencher, name: &str) {
     let c = Collection::from_name(name).unwrap_or_else(|| panic!("{name}"));
     let bytes = example(c);
