@@ -1,6 +1,6 @@
 // Client side: sends a document through the app's route handler and turns the
 // Rust server's answer into field errors, the same shape the package gives.
-import type { ErrorMap } from './forms';
+import { toErrorMap, type ErrorMap, type FieldErrorLike } from './forms';
 
 /** What became of a submission. */
 export type SubmitResult =
@@ -47,4 +47,25 @@ export async function submitDocument(collection: string, doc: unknown, conflictP
     message = `The server answered ${res.status}.`;
   }
   return { ok: false, status: res.status, fieldErrors, message };
+}
+
+/** The package's verdict on the document being submitted. */
+export type Verdict = { ok: true } | { ok: false; errors: readonly FieldErrorLike[] };
+
+/**
+ * Submits `doc` when the browser's verdict (already computed as the person
+ * typed) accepts it; otherwise returns that verdict's errors without any
+ * request, so the form shows the same fields either way.
+ */
+export async function submitValidated(
+  collection: string,
+  doc: unknown,
+  verdict: Verdict | null,
+  conflictPaths: string[] = [],
+): Promise<SubmitResult> {
+  if (!verdict || !verdict.ok) {
+    const fieldErrors = verdict ? toErrorMap(verdict.errors) : {};
+    return { ok: false, status: 0, fieldErrors, message: '' };
+  }
+  return submitDocument(collection, doc, conflictPaths);
 }

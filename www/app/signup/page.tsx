@@ -2,9 +2,9 @@
 
 import { useMemo, useState } from 'react';
 import { Field, Loading } from '@/components/Field';
-import { compact, toErrorMap, withPathErrors, type ErrorMap } from '@/lib/forms';
+import { compact, withPathErrors, type ErrorMap } from '@/lib/forms';
 import { useModels } from '@/lib/models';
-import { submitDocument } from '@/lib/submit';
+import { submitValidated } from '@/lib/submit';
 
 interface SignUpForm {
   email: string;
@@ -59,14 +59,8 @@ export default function SignUpPage() {
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
-    if (!models) return;
-    const check = models.validate('users', doc);
-    if (!check.ok) {
-      setErrors(toErrorMap(check.errors));
-      return;
-    }
     setBusy(true);
-    const res = await submitDocument('users', doc, ['email']);
+    const res = await submitValidated('users', doc, verdict, ['email']);
     setBusy(false);
     if (res.ok) {
       setBanner({ ok: true, text: `Welcome${form.name ? `, ${form.name.trim()}` : ''}! Your account ${form.email.toLowerCase()} is ready.` });
@@ -74,7 +68,7 @@ export default function SignUpPage() {
       setErrors({});
     } else {
       setErrors(res.fieldErrors);
-      setBanner({ ok: false, text: res.message });
+      if (res.message) setBanner({ ok: false, text: res.message });
     }
   }
 

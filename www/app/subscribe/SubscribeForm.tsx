@@ -2,9 +2,9 @@
 
 import { useMemo, useState } from 'react';
 import { Field, Loading } from '@/components/Field';
-import { toErrorMap, type ErrorMap } from '@/lib/forms';
+import { type ErrorMap } from '@/lib/forms';
 import { useModels } from '@/lib/models';
-import { submitDocument } from '@/lib/submit';
+import { submitValidated } from '@/lib/submit';
 
 export interface UserOption {
   id: string;
@@ -49,14 +49,8 @@ export function SubscribeForm({ users, loadError }: { users: UserOption[]; loadE
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
-    if (!models) return;
-    const check = models.validate('subscriptions', doc);
-    if (!check.ok) {
-      setErrors(toErrorMap(check.errors));
-      return;
-    }
     setBusy(true);
-    const res = await submitDocument('subscriptions', doc, ['userId', 'agentId']);
+    const res = await submitValidated('subscriptions', doc, verdict, ['userId', 'agentId']);
     setBusy(false);
     if (res.ok) {
       const agent = AGENTS.find((a) => a.id === agentId)?.name ?? agentId;
@@ -70,7 +64,7 @@ export function SubscribeForm({ users, loadError }: { users: UserOption[]; loadE
         res.message = 'This account already subscribes to this agent; pick another agent or account.';
       }
       setErrors(res.fieldErrors);
-      setBanner({ ok: false, text: res.message });
+      if (res.message) setBanner({ ok: false, text: res.message });
     }
   }
 

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Field, Loading } from '@/components/Field';
 import { toErrorMap, type ErrorMap } from '@/lib/forms';
 import { useModels } from '@/lib/models';
-import { submitDocument } from '@/lib/submit';
+import { submitValidated } from '@/lib/submit';
 
 interface VersionRow {
   versionId: string;
@@ -103,9 +103,9 @@ export default function PublishToolPage() {
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     setTouched(new Set(['*']));
-    if (!models || !models.validate('tools', doc).ok) return;
+    if (!verdict?.ok) return; // the touched fields now show the browser's errors
     setBusy(true);
-    const res = await submitDocument('tools', doc, ['metadata.slug']);
+    const res = await submitValidated('tools', doc, verdict, ['metadata.slug']);
     setBusy(false);
     if (res.ok) {
       setBanner({ ok: true, text: `“${name}” is published as ${slug}.` });
