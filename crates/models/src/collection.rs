@@ -1,6 +1,7 @@
 //! The 17 collections by name: the one list every layer dispatches on.
 
 use crate::engine::{self, FieldError, Model, Schema};
+use crate::json::{Json, Object};
 use crate::{analytics, billing, chat, config, gamification, marketplace, subscriptions, users};
 use crate::{Date, IndexSpec};
 use serde_json::{Map, Value};
@@ -80,6 +81,17 @@ impl Collection {
     /// collection, at time `now` (for `Date.now` defaults).
     pub fn validate(self, input: &Value, now: Date) -> Result<Map<String, Value>, Vec<FieldError>> {
         engine::validate(self.schema(), input, now)
+    }
+
+    /// [`Collection::validate`] on the engine's own tree ([`crate::json`]),
+    /// without converting to and from `serde_json::Value`: the fast path, as
+    /// the WebAssembly package takes it. The output borrows `input`'s strings.
+    pub fn validate_json<'a>(
+        self,
+        input: &Json<'a>,
+        now: Date,
+    ) -> Result<Object<'a>, Vec<FieldError>> {
+        engine::validate_json(self.schema(), input, now)
     }
 
     /// The errors of one path alone, for live form feedback; `context` is the

@@ -78,6 +78,13 @@ impl Date {
 
     /// `toISOString()`.
     pub fn to_iso_string(self) -> String {
+        let mut out = String::with_capacity(24);
+        self.write_iso(&mut out);
+        out
+    }
+
+    /// Appends `toISOString()` to `out`.
+    pub fn write_iso(self, out: &mut String) {
         let p = self.parts();
         // At most "+275760-09-13T00:00:00.000Z": 27 bytes, written in place.
         let mut buf = [0u8; 32];
@@ -112,7 +119,7 @@ impl Date {
         put(ms % 1000, 3, b'.');
         put(0, 0, b'Z');
         // Only ASCII digits and separators were written.
-        String::from_utf8_lossy(&buf[..len]).into_owned()
+        out.push_str(std::str::from_utf8(&buf[..len]).unwrap_or_default());
     }
 
     /// `new Date(string)` for ISO 8601 date-time strings (ECMAScript's Date

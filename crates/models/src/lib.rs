@@ -32,6 +32,7 @@
 pub mod engine;
 pub mod index;
 pub mod js;
+pub mod json;
 
 mod collection;
 mod date;
@@ -50,6 +51,7 @@ pub use collection::{Collection, UnknownCollection};
 pub use date::{Date, DateParts};
 pub use engine::{ErrorKind, FieldError, Model};
 pub use index::IndexSpec;
+pub use json::Json;
 pub use object_id::{InvalidObjectId, ObjectId};
 
 use onelastai_models_derive::model;

@@ -1,7 +1,7 @@
 //! Spec section 1, User Management: `users` and `usersessions`.
 
+use crate::json::{self, Json, Object};
 use crate::{js, model, Date, FieldError, ObjectId};
-use serde_json::{Map, Value};
 
 /// 1.1 A user account with authentication and profile data.
 #[model(collection = "users", timestamps, check = user_pre_save)]
@@ -164,18 +164,19 @@ pub const TOO_FEW_BACKUP_CODES: &str = "Two-factor enabled users must have at le
 /// The spec's `userSchema.pre('save')` rules, run at validation time so a
 /// form learns them before saving (see COMPATIBILITY.md). All of them are
 /// reported, not only the first.
-fn user_pre_save(doc: &Map<String, Value>) -> Vec<FieldError> {
+fn user_pre_save(doc: &Object<'_>) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let email = doc.get("email");
-    if !email.and_then(Value::as_str).is_some_and(is_valid_email) {
+    let field = |name: &str| json::get(doc, name);
+    let email = field("email");
+    if !email.and_then(Json::as_str).is_some_and(is_valid_email) {
         errors.push(FieldError::user_defined(
             "email",
             INVALID_EMAIL,
-            email.cloned(),
+            email.map(Json::to_value),
         ));
     }
-    let password_auth = doc.get("authMethod").and_then(Value::as_str) == Some("password");
-    if let Some(password) = doc.get("password").and_then(Value::as_str) {
+    let password_auth = field("authMethod").and_then(Json::as_str) == Some("password");
+    if let Some(password) = field("password").and_then(Json::as_str) {
         if password_auth && !password.is_empty() && js::utf16_len(password) < 8 {
             // The password itself is never echoed back.
             errors.push(FieldError::user_defined(
@@ -185,16 +186,15 @@ fn user_pre_save(doc: &Map<String, Value>) -> Vec<FieldError> {
             ));
         }
     }
-    if doc.get("twoFactorEnabled") == Some(&Value::Bool(true)) {
-        let codes = doc
-            .get("backupCodes")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+    if field("twoFactorEnabled") == Some(&Json::Bool(true)) {
+        let codes = field("backupCodes")
+            .and_then(Json::as_array)
+            .map_or(0, <[Json]>::len);
         if codes < 8 {
             errors.push(FieldError::user_defined(
                 "backupCodes",
                 TOO_FEW_BACKUP_CODES,
-                doc.get("backupCodes").cloned(),
+                field("backupCodes").map(Json::to_value),
             ));
         }
     }

@@ -2,6 +2,7 @@
 //! the crate and requires exact agreement: verdict, error paths, kinds and
 //! messages, and the normalised document of valid cases.
 
+use onelastai_models::json::{self, Json};
 use onelastai_models::{Collection, Date};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -19,6 +20,23 @@ fn check_case(collection: Collection, case: &Value) -> Vec<String> {
         return vec![format!("{name}: bad `now`")];
     };
     let result = collection.validate(&case["input"], now);
+    // The text path (the WebAssembly package's): JSON text in, JSON text out,
+    // no `serde_json::Value` between. It must give the same answer.
+    let text = serde_json::to_string(&case["input"]).unwrap_or_default();
+    match json::parse_stringified(&text) {
+        Err(e) => diffs.push(format!("{name}: the input text does not parse: {e}")),
+        Ok(input) => {
+            let fast = collection
+                .validate_json(&input, now)
+                .map(|doc| serde_json::from_str::<Value>(&Json::Object(doc).to_text()).ok());
+            let slow = result.clone().map(|doc| Some(Value::Object(doc)));
+            if fast != slow {
+                diffs.push(format!(
+                    "{name}: the text path differs\n    text:  {fast:?}\n    value: {slow:?}"
+                ));
+            }
+        }
+    }
     let want_valid = case["valid"].as_bool().unwrap_or(false);
     let (got_valid, got_errors) = match &result {
         Ok(_) => (true, Vec::new()),

@@ -2,20 +2,24 @@
 //!
 //! Values cross as JSON text, both ways. On the way in, `JSON.stringify` (in
 //! `boundary.js`) writes the caller's value, `Date` objects as ISO strings,
-//! and [`json::parse`] reads it here; on the way out [`WriteJson`] writes the
-//! result and `JSON.parse` builds plain objects, arrays and `null` from it,
-//! so the runtime shape is exactly the JSON the models crate produces.
+//! and the models crate's reader ([`json::parse_stringified`]) reads it into
+//! a tree that borrows the text's strings; the engine validates that tree
+//! and its result is written as JSON text ([`WriteJson`]), which `JSON.parse`
+//! turns into plain objects, arrays and `null`: the runtime shape is exactly
+//! the JSON the models crate produces, and no `serde_json::Value` is built
+//! on the way (a valid document costs a handful of allocations).
 //!
 //! Measured before choosing (Node 20, users / chatsessions / tools spec
-//! examples, µs per `validate`): JSON text both ways 79 / 60 / 99;
-//! serde-wasm-bindgen's property-by-property walk in and JSON out 78 / 72 /
-//! 123; JSON in and serde-wasm-bindgen (`json_compatible`) out 90 / 66 / 113;
-//! serde-wasm-bindgen both ways 98 / 79 / 149. The walk also needs its own
-//! handling of `Date` objects, which it reads as `{}`.
+//! examples, µs per `validate`, with the earlier `serde_json::Value` engine):
+//! JSON text both ways 79 / 60 / 99; serde-wasm-bindgen's property-by-property
+//! walk in and JSON out 78 / 72 / 123; JSON in and serde-wasm-bindgen
+//! (`json_compatible`) out 90 / 66 / 113; serde-wasm-bindgen both ways
+//! 98 / 79 / 149. The walk also needs its own handling of `Date` objects,
+//! which it reads as `{}`.
 
-use crate::json;
+use onelastai_models::json::{self, Json, Object};
 use onelastai_models::{Date, ErrorKind, FieldError};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -26,24 +30,34 @@ extern "C" {
     fn input_to_json(value: &JsValue) -> Result<Option<String>, JsValue>;
 }
 
-/// Reads a caller's value as JSON. `undefined` (which JSON cannot say) reads
-/// as `null`. A value that has no JSON form (a cycle, a throwing `toJSON`)
-/// is a cast error at `path` (`""` for the document), never an exception.
+/// A caller's value as JSON text; `None` for `undefined` (which JSON cannot
+/// say, and which reads as `null`). A value that has no JSON form (a cycle, a
+/// throwing `toJSON`) is a cast error at `path` (`""` for the document),
+/// never an exception.
+pub fn read_text(value: &JsValue, path: &str) -> Result<Option<String>, Box<FieldError>> {
+    input_to_json(value).map_err(|e| unreadable(path, &error_message(&e)))
+}
+
+/// Parses what [`read_text`] returned; only the nesting limit can refuse it.
+pub fn parse_text<'a>(text: Option<&'a str>, path: &str) -> Result<Json<'a>, Box<FieldError>> {
+    match text {
+        None => Ok(Json::Null),
+        Some(text) => json::parse_stringified(text).map_err(|e| unreadable(path, e.reason)),
+    }
+}
+
+/// Reads a caller's value as a `serde_json::Value` (see [`read_text`]).
 pub fn read_value(value: &JsValue, path: &str) -> Result<Value, Box<FieldError>> {
-    let unreadable = |reason: String| {
-        let message = match path {
-            "" => format!("Cannot read the document as JSON: {reason}"),
-            _ => format!("Cannot read the value at path \"{path}\" as JSON: {reason}"),
-        };
-        Box::new(FieldError::new(path, ErrorKind::Cast, message, None))
+    let text = read_text(value, path)?;
+    parse_text(text.as_deref(), path).map(|v| v.to_value())
+}
+
+fn unreadable(path: &str, reason: &str) -> Box<FieldError> {
+    let message = match path {
+        "" => format!("Cannot read the document as JSON: {reason}"),
+        _ => format!("Cannot read the value at path \"{path}\" as JSON: {reason}"),
     };
-    let text = match input_to_json(value) {
-        Ok(Some(text)) => text,
-        Ok(None) => return Ok(Value::Null),
-        Err(e) => return Err(unreadable(error_message(&e))),
-    };
-    // JSON.stringify wrote it, so only the nesting limit can refuse it.
-    json::parse(&text).map_err(|e| unreadable(e.reason.into()))
+    Box::new(FieldError::new(path, ErrorKind::Cast, message, None))
 }
 
 /// `s` as a JSON string literal, for messages.
@@ -59,15 +73,18 @@ pub trait WriteJson {
     fn write_json(&self, out: &mut String);
 }
 
-impl WriteJson for Value {
+impl WriteJson for Object<'_> {
     fn write_json(&self, out: &mut String) {
-        json::write(self, out);
-    }
-}
-
-impl WriteJson for Map<String, Value> {
-    fn write_json(&self, out: &mut String) {
-        json::write_object(self, out);
+        out.push('{');
+        for (i, (k, v)) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::write_str(k, out);
+            out.push(':');
+            json::write(v, out);
+        }
+        out.push('}');
     }
 }
 
@@ -82,7 +99,7 @@ impl WriteJson for FieldError {
         json::write_str(&self.message, out);
         if let Some(v) = &self.value {
             out.push_str(",\"value\":");
-            json::write(v, out);
+            json::write(&Json::from_value(v), out);
         }
         out.push('}');
     }

@@ -15,7 +15,6 @@
 //! `validate` signature from the sections below.
 
 pub mod boundary;
-pub mod json;
 
 #[cfg(target_arch = "wasm32")]
 mod allocator;
@@ -25,6 +24,7 @@ mod allocator;
 static ALLOCATOR: allocator::SizeClasses = allocator::SizeClasses::new();
 
 use boundary::{read_date, read_value, write_result, write_value};
+use onelastai_models::json;
 use onelastai_models::subscriptions::{self, Plan, SubscriptionStatus};
 use onelastai_models::{Collection, Date, IndexSpec};
 use wasm_bindgen::prelude::*;
@@ -111,9 +111,13 @@ fn validate_document(
     options: &JsValue,
 ) -> Result<JsValue, JsError> {
     let now = boundary::now_option(options)?;
-    let result = read_value(input, "")
+    let text = match boundary::read_text(input, "") {
+        Ok(text) => text,
+        Err(e) => return write_result::<json::Object>(&Err(vec![*e])),
+    };
+    let result = boundary::parse_text(text.as_deref(), "")
         .map_err(|e| vec![*e])
-        .and_then(|doc| collection.validate(&doc, now));
+        .and_then(|doc| collection.validate_json(&doc, now));
     write_result(&result)
 }
 
@@ -299,7 +303,7 @@ fn write_index(ix: &IndexSpec, out: &mut String) {
         out.push('[');
         json::write_str(path, out);
         out.push(',');
-        json::write(&(*direction).into(), out);
+        json::write_number(f64::from(*direction), out);
         out.push(']');
     }
     out.push_str("],\"unique\":");

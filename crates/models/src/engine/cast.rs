@@ -2,21 +2,24 @@
 //! so that other layers (the server's query filters) cast exactly as
 //! documents are cast, instead of re-implementing the rules.
 //!
-//! Each returns the cast JSON value (`null` where Mongoose casts to `null`,
-//! e.g. `''` for a Number) or `Err(NotCastable)` where Mongoose throws a CastError.
+//! Each returns the cast value (`null` where Mongoose casts to `null`, e.g.
+//! `''` for a Number; a [`Json::Date`] for dates) or `Err(NotCastable)` where
+//! Mongoose throws a CastError. A string that needs no change is returned
+//! borrowed, as it came.
 
 use super::Kind;
+use crate::json::Json;
 use crate::{js, Date, ObjectId};
-use serde_json::Value;
+use std::borrow::Cow;
 
 /// The value cannot be cast to the path's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotCastable;
 
-type Cast = Result<Value, NotCastable>;
+type Cast<'a> = Result<Json<'a>, NotCastable>;
 
 /// Casts a present, non-null value to a scalar kind.
-pub fn scalar(kind: &Kind, v: &Value) -> Cast {
+pub fn scalar<'a>(kind: &Kind, v: &Json<'a>) -> Cast<'a> {
     match kind {
         Kind::String | Kind::Enum(_) => string(v),
         Kind::Number => number(v),
@@ -30,108 +33,106 @@ pub fn scalar(kind: &Kind, v: &Value) -> Cast {
 
 /// `castString`: numbers and booleans become strings; an object with a string
 /// `_id` becomes that id; other objects and arrays do not cast.
-pub fn string(v: &Value) -> Cast {
+pub fn string<'a>(v: &Json<'a>) -> Cast<'a> {
     match v {
-        Value::String(_) => Ok(v.clone()),
-        Value::Number(n) => Ok(Value::String(js::number_to_string(js::as_f64(n)))),
-        Value::Bool(b) => Ok(Value::String(b.to_string())),
-        Value::Object(m) => match m.get("_id") {
-            Some(Value::String(id)) => Ok(Value::String(id.clone())),
+        Json::String(_) => Ok(v.clone()),
+        Json::Date(d) => Ok(Json::String(Cow::Owned(d.to_iso_string()))),
+        Json::Number(n) => Ok(Json::String(Cow::Owned(js::number_to_string(*n)))),
+        Json::Bool(b) => Ok(Json::String(Cow::Borrowed(if *b { "true" } else { "false" }))),
+        Json::Object(_) => match v.get("_id") {
+            Some(id @ Json::String(_)) => Ok(id.clone()),
             _ => Err(NotCastable),
         },
-        Value::Array(_) | Value::Null => Err(NotCastable),
+        Json::Array(_) | Json::Null => Err(NotCastable),
     }
 }
 
 /// `castNumber`: `Number(string)`, `''` to `null`, booleans to 1/0.
 /// Non-finite results are refused: JSON and BSON stores cannot hold them.
-pub fn number(v: &Value) -> Cast {
+pub fn number<'a>(v: &Json<'a>) -> Cast<'a> {
     let n = match v {
-        Value::Number(n) => js::as_f64(n),
-        Value::String(s) if s.is_empty() => return Ok(Value::Null),
-        Value::String(s) => js::string_to_number(s),
-        Value::Bool(b) => f64::from(u8::from(*b)),
+        Json::Number(n) => *n,
+        Json::String(s) if s.is_empty() => return Ok(Json::Null),
+        Json::String(s) => js::string_to_number(s),
+        Json::Bool(b) => f64::from(u8::from(*b)),
         _ => return Err(NotCastable),
     };
     if n.is_finite() {
-        Ok(js::number_value(n))
+        Ok(Json::Number(n))
     } else {
         Err(NotCastable)
     }
 }
 
 /// `castBoolean`: `true 'true' 1 '1' 'yes'` and `false 'false' 0 '0' 'no'`.
-pub fn boolean(v: &Value) -> Cast {
+pub fn boolean<'a>(v: &Json<'a>) -> Cast<'a> {
     match v {
-        Value::Bool(_) => Ok(v.clone()),
-        Value::String(s) => match s.as_str() {
-            "true" | "1" | "yes" => Ok(Value::Bool(true)),
-            "false" | "0" | "no" => Ok(Value::Bool(false)),
+        Json::Bool(_) => Ok(v.clone()),
+        Json::String(s) => match s.as_ref() {
+            "true" | "1" | "yes" => Ok(Json::Bool(true)),
+            "false" | "0" | "no" => Ok(Json::Bool(false)),
             _ => Err(NotCastable),
         },
-        Value::Number(n) => {
-            let x = js::as_f64(n);
-            if x == 1.0 {
-                Ok(Value::Bool(true))
-            } else if x == 0.0 {
-                Ok(Value::Bool(false))
-            } else {
-                Err(NotCastable)
-            }
-        }
+        Json::Number(x) if *x == 1.0 => Ok(Json::Bool(true)),
+        Json::Number(x) if *x == 0.0 => Ok(Json::Bool(false)),
         _ => Err(NotCastable),
     }
 }
 
 /// `castDate`: numbers are epoch milliseconds, `''` is `null`, numeric strings
 /// outside the year range are milliseconds, other strings are dates.
-pub fn date(v: &Value) -> Cast {
+pub fn date<'a>(v: &Json<'a>) -> Cast<'a> {
     let d = match v {
-        Value::Number(n) => Date::from_js_number(js::as_f64(n)),
-        Value::String(s) if s.is_empty() => return Ok(Value::Null),
-        Value::String(s) => {
-            let n = js::string_to_number(s);
-            if !n.is_nan() && !(-271_820.0..275_761.0).contains(&n) {
-                Date::from_js_number(n)
-            } else {
+        Json::Date(d) => Some(*d),
+        Json::Number(n) => Date::from_js_number(*n),
+        Json::String(s) if s.is_empty() => return Ok(Json::Null),
+        Json::String(s) => {
+            // `YYYY-...` is no number (`Number()` gives NaN): straight to the date reader.
+            let b = s.as_bytes();
+            if b.len() > 10 && b[4] == b'-' && b[..4].iter().all(u8::is_ascii_digit) {
                 Date::parse_iso(s)
+            } else {
+                let n = js::string_to_number(s);
+                if !n.is_nan() && !(-271_820.0..275_761.0).contains(&n) {
+                    Date::from_js_number(n)
+                } else {
+                    Date::parse_iso(s)
+                }
             }
         }
         // `new Date([x])` reads the array's string form.
-        Value::Array(_) => single_element_string(v).and_then(|s| Date::parse_iso(&s)),
+        Json::Array(_) => single_element_string(v).and_then(|s| Date::parse_iso(&s)),
         _ => None,
     };
-    d.map(|d| Value::String(d.to_iso_string()))
-        .ok_or(NotCastable)
+    d.map(Json::Date).ok_or(NotCastable)
 }
 
 /// `castObjectId`: 24 hex digits (either case), written lowercase; an object
 /// carrying such an `_id` casts to it.
-pub fn object_id(v: &Value) -> Cast {
-    let from_array;
-    let s = match v {
-        Value::String(s) => s.as_str(),
-        Value::Object(m) => match m.get("_id") {
-            Some(Value::String(s)) => s.as_str(),
+pub fn object_id<'a>(v: &Json<'a>) -> Cast<'a> {
+    let (s, given) = match v {
+        Json::String(s) => (Cow::Borrowed(s.as_ref()), Some(s)),
+        Json::Object(_) => match v.get("_id") {
+            Some(Json::String(s)) => (Cow::Borrowed(s.as_ref()), Some(s)),
             _ => return Err(NotCastable),
         },
         // `new ObjectId(value.toString())`: `[hex]` reads as `hex`.
-        Value::Array(_) => {
-            from_array = single_element_string(v).ok_or(NotCastable)?;
-            from_array.as_str()
-        }
+        Json::Array(_) => (Cow::Owned(single_element_string(v).ok_or(NotCastable)?), None),
         _ => return Err(NotCastable),
     };
-    s.parse::<ObjectId>()
-        .map(|id| Value::String(id.to_hex()))
-        .map_err(|_| NotCastable)
+    let id = s.parse::<ObjectId>().map_err(|_| NotCastable)?;
+    match given {
+        // Already the lowercase form: kept as it came.
+        Some(s) if !s.bytes().any(|b| b.is_ascii_uppercase()) => Ok(Json::String(s.clone())),
+        _ => Ok(Json::String(Cow::Owned(id.to_hex()))),
+    }
 }
 
 /// `String([x])` for a one-element array of a string or number.
-fn single_element_string(v: &Value) -> Option<String> {
-    match v.as_array()?.as_slice() {
-        [Value::String(s)] => Some(s.clone()),
-        [Value::Number(n)] => Some(js::number_to_string(js::as_f64(n))),
+fn single_element_string(v: &Json<'_>) -> Option<String> {
+    match v.as_array()? {
+        [Json::String(s)] => Some(s.to_string()),
+        [Json::Number(n)] => Some(js::number_to_string(*n)),
         _ => None,
     }
 }

@@ -13,7 +13,7 @@ mod error;
 mod walk;
 
 pub use error::{ErrorKind, FieldError};
-pub use walk::{validate, validate_path, PathError};
+pub use walk::{validate, validate_json, validate_path, PathError};
 
 use crate::{Date, ObjectId};
 use std::collections::BTreeMap;
@@ -31,7 +31,7 @@ pub trait FieldType {
 }
 
 /// A cross-field rule over the cast document; returns the errors it finds.
-pub type CrossFieldCheck = fn(&serde_json::Map<String, serde_json::Value>) -> Vec<FieldError>;
+pub type CrossFieldCheck = fn(&crate::json::Object<'_>) -> Vec<FieldError>;
 
 /// The schema of a collection, a nested object or an array subdocument.
 #[derive(Debug)]

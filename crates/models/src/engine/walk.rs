@@ -2,6 +2,7 @@
 
 use super::cast::{self, NotCastable};
 use super::{DefaultValue, ErrorKind, FieldError, Kind, Rules, Schema};
+use crate::json::{self, Json, Object};
 use crate::{js, Date};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -10,27 +11,39 @@ use std::borrow::Cow;
 ///
 /// Returns the normalised document (cast values, setters applied, defaults
 /// filled, unknown keys dropped, empty objects removed) or every field error.
+/// [`validate_json`] without the conversions, for callers that hold a `Value`.
 pub fn validate(
     schema: &Schema,
     input: &Value,
     now: Date,
 ) -> Result<Map<String, Value>, Vec<FieldError>> {
-    let Value::Object(input) = input else {
+    validate_json(schema, &Json::from_value(input), now).map(|doc| json::object_to_map(&doc))
+}
+
+/// [`validate`] on the engine's own tree: the output borrows the input's
+/// strings wherever they come through unchanged.
+pub fn validate_json<'a>(
+    schema: &Schema,
+    input: &Json<'a>,
+    now: Date,
+) -> Result<Object<'a>, Vec<FieldError>> {
+    let Json::Object(input) = input else {
+        let shown = input.to_value();
         return Err(vec![FieldError::new(
             "",
             super::ErrorKind::Cast,
             format!(
                 "Parameter \"obj\" to Document() must be an object, got \"{}\" (type {})",
-                js::inspect(input, 0),
-                js::value_type(input)
+                js::inspect(&shown, 0),
+                js::value_type(&shown)
             ),
-            Some(input.clone()),
+            Some(shown),
         )]);
     };
     let mut walk = Walker {
-        now: Value::String(now.to_iso_string()),
+        now,
         errors: Vec::new(),
-        path: String::new(),
+        path: String::with_capacity(64),
         rel_start: 0,
         depth: 0,
         defaults: true,
@@ -165,8 +178,8 @@ fn set_path(doc: &mut Value, path: &str, value: Value) {
 }
 
 struct Walker {
-    /// The clock, as the ISO string `Date.now` defaults store.
-    now: Value,
+    /// The clock of `Date.now` defaults.
+    now: Date,
     errors: Vec<FieldError>,
     /// The full dotted path of the value being walked.
     path: String,
@@ -208,55 +221,46 @@ impl Walker {
     }
 
     /// A CastError: `Cast to {type} failed for value ... at path "..."[ because of "..."]`.
-    fn cast_error(
-        &mut self,
-        type_name: &str,
-        shown: &Value,
-        at: &str,
-        because: Option<&str>,
-        value: &Value,
-    ) {
+    fn cast_error(&mut self, type_name: &str, shown: &Json<'_>, because: Option<&str>) {
+        let shown = shown.to_value();
         let mut msg = format!(
-            "Cast to {type_name} failed for value {} (type {}) at path \"{at}\"",
-            js::cast_string_value(shown),
-            js::value_type(shown)
+            "Cast to {type_name} failed for value {} (type {}) at path \"{}\"",
+            js::cast_string_value(&shown),
+            js::value_type(&shown),
+            self.rel()
         );
         if let Some(reason) = because {
             msg.push_str(&format!(" because of \"{reason}\""));
         }
-        self.fail(ErrorKind::Cast, msg, Some(value.clone()));
+        self.fail(ErrorKind::Cast, msg, Some(shown));
     }
 
     /// A document, nested object or subdocument: declared fields only.
-    fn object(
-        &mut self,
-        schema: &Schema,
-        input: Option<&Map<String, Value>>,
-    ) -> Map<String, Value> {
+    fn object<'a>(&mut self, schema: &Schema, input: Option<&Object<'a>>) -> Object<'a> {
         let expanded = input.map(expand_dotted_keys);
-        let input = expanded.as_ref().map(|c| c.as_ref());
-        let mut out = Map::with_capacity(schema.fields.len() + 2);
+        let input = expanded.as_deref();
+        let mut out = Vec::with_capacity(schema.fields.len() + 2);
         if schema.has_id {
-            if let Some(v) = input.and_then(|m| lookup(m, "_id")) {
+            if let Some(v) = input.and_then(|m| json::get(m, "_id")) {
                 if let Some(id) = self.at("_id", |w| {
                     w.scalar(&Kind::ObjectId, &Rules::default(), Some(v))
                 }) {
-                    out.insert("_id".into(), id);
+                    out.push((Cow::Borrowed("_id"), id));
                 }
             }
         }
         for field in &schema.fields {
-            let v = input.and_then(|m| lookup(m, field.name));
+            let v = input.and_then(|m| json::get(m, field.name));
             if let Some(value) = self.at(field.name, |w| w.value(&field.kind, &field.rules, v)) {
-                out.insert(field.name.into(), value);
+                out.push((Cow::Borrowed(field.name), value));
             }
         }
         if schema.version_key {
-            if let Some(v) = input.and_then(|m| lookup(m, "__v")) {
+            if let Some(v) = input.and_then(|m| json::get(m, "__v")) {
                 if let Some(value) = self.at("__v", |w| {
                     w.scalar(&Kind::Number, &Rules::default(), Some(v))
                 }) {
-                    out.insert("__v".into(), value);
+                    out.push((Cow::Borrowed("__v"), value));
                 }
             }
         }
@@ -264,7 +268,7 @@ impl Walker {
     }
 
     /// One path: `None` when it ends up absent from the document.
-    fn value(&mut self, kind: &Kind, rules: &Rules, v: Option<&Value>) -> Option<Value> {
+    fn value<'a>(&mut self, kind: &Kind, rules: &Rules, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         let defaulted;
         let v = match (v, rules.default) {
             (None, Some(d)) if self.defaults => {
@@ -281,45 +285,44 @@ impl Walker {
         }
     }
 
-    fn default_value(&self, d: DefaultValue) -> Value {
+    fn default_value(&self, d: DefaultValue) -> Json<'static> {
         match d {
-            DefaultValue::Bool(b) => Value::Bool(b),
-            DefaultValue::Number(n) => js::number_value(n),
-            DefaultValue::Str(s) => Value::String(s.into()),
-            DefaultValue::Now => self.now.clone(),
+            DefaultValue::Bool(b) => Json::Bool(b),
+            DefaultValue::Number(n) => Json::Number(n),
+            DefaultValue::Str(s) => Json::String(Cow::Borrowed(s)),
+            DefaultValue::Now => Json::Date(self.now),
         }
     }
 
     /// A nested object. `null` stays `null`; a non-object is ignored when the
     /// object sits directly in a (sub)document and a cast error deeper down.
     /// Either way the children's `required` rules still run, without defaults.
-    fn nested(&mut self, schema: &Schema, v: Option<&Value>) -> Option<Value> {
+    fn nested<'a>(&mut self, schema: &Schema, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         self.depth += 1;
         let out = match v {
             None => minimized(self.object(schema, None)),
-            Some(Value::Object(m)) => minimized(self.object(schema, Some(m))),
+            Some(Json::Object(m)) => minimized(self.object(schema, Some(m))),
             Some(other) => {
                 if !other.is_null() && self.depth > 1 {
-                    let at = self.rel().to_string();
-                    self.cast_error("Object", other, &at, None, other);
+                    self.cast_error("Object", other, None);
                 }
                 let saved = std::mem::replace(&mut self.defaults, false);
                 self.object(schema, None);
                 self.defaults = saved;
-                other.is_null().then_some(Value::Null)
+                other.is_null().then_some(Json::Null)
             }
         };
         self.depth -= 1;
         out
     }
 
-    fn array(&mut self, inner: &Kind, v: Option<&Value>) -> Option<Value> {
+    fn array<'a>(&mut self, inner: &Kind, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         let wrapped;
-        let items: &[Value] = match v {
-            None if self.defaults => return Some(Value::Array(Vec::new())),
+        let items: &[Json<'a>] = match v {
+            None if self.defaults => return Some(Json::Array(Vec::new())),
             None => return None,
-            Some(Value::Null) => return Some(Value::Null),
-            Some(Value::Array(items)) => items,
+            Some(Json::Null) => return Some(Json::Null),
+            Some(Json::Array(items)) => items,
             Some(other) => {
                 wrapped = [other.clone()];
                 &wrapped
@@ -332,24 +335,23 @@ impl Walker {
     }
 
     /// An array of subdocuments: every element must be an object (or `null`).
-    fn document_array(&mut self, schema: &Schema, items: &[Value]) -> Option<Value> {
+    fn document_array<'a>(&mut self, schema: &Schema, items: &[Json<'a>]) -> Option<Json<'a>> {
         // Arrays are objects to Mongoose: an array element becomes an empty subdocument.
         if let Some(bad) = items
             .iter()
             .find(|x| !x.is_object() && !x.is_array() && !x.is_null())
         {
-            let at = self.rel().to_string();
-            self.cast_error("embedded", bad, &at, Some("ObjectParameterError"), bad);
+            self.cast_error("embedded", bad, Some("ObjectParameterError"));
             return None;
         }
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let empty = Map::new();
+            let empty = Vec::new();
             let m = match item {
-                Value::Object(m) => m,
-                Value::Array(_) => &empty,
+                Json::Object(m) => m,
+                Json::Array(_) => &empty,
                 _ => {
-                    out.push(Value::Null);
+                    out.push(Json::Null);
                     continue;
                 }
             };
@@ -362,82 +364,87 @@ impl Walker {
                 (w.rel_start, w.depth, w.defaults) = saved;
                 doc
             });
-            out.push(Value::Object(doc));
+            out.push(Json::Object(doc));
         }
-        Some(Value::Array(out))
+        Some(Json::Array(out))
     }
 
     /// An array of primitives: the first element that fails to cast fails the array.
-    fn primitive_array(&mut self, inner: &Kind, items: &[Value]) -> Option<Value> {
+    fn primitive_array<'a>(&mut self, inner: &Kind, items: &[Json<'a>]) -> Option<Json<'a>> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             if item.is_null() {
-                out.push(Value::Null);
+                out.push(Json::Null);
                 continue;
             }
             match cast::scalar(inner, item) {
                 Ok(x) => out.push(x),
                 Err(NotCastable) => {
-                    let whole = Value::Array(items.to_vec());
+                    let whole = Value::Array(items.iter().map(Json::to_value).collect());
                     self.at(&i.to_string(), |w| {
-                        let at = w.rel().to_string();
                         let msg = format!(
-                            "Cast to [{}] failed for value {} (type string) at path \"{at}\" because of \"CastError\"",
+                            "Cast to [{}] failed for value {} (type string) at path \"{}\" because of \"CastError\"",
                             inner.cast_name(),
-                            js::cast_string_value(&whole)
+                            js::cast_string_value(&whole),
+                            w.rel()
                         );
-                        w.fail(ErrorKind::Cast, msg, Some(item.clone()));
+                        w.fail(ErrorKind::Cast, msg, Some(item.to_value()));
                     });
                     return None;
                 }
             }
         }
-        Some(Value::Array(out))
+        Some(Json::Array(out))
     }
 
     /// `{ type: Map, of: ... }`: keys may not start with `$` or contain `.`.
-    fn map(&mut self, inner: &Kind, v: Option<&Value>) -> Option<Value> {
+    fn map<'a>(&mut self, inner: &Kind, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         let m = match v {
             None => return None,
-            Some(Value::Null) => return Some(Value::Null),
-            Some(Value::Object(m)) => m,
+            Some(Json::Null) => return Some(Json::Null),
+            Some(Json::Object(m)) => m,
             Some(other) => {
-                let at = self.rel().to_string();
-                self.cast_error("Map", other, &at, Some("TypeError"), other);
+                self.cast_error("Map", other, Some("TypeError"));
                 return None;
             }
         };
-        if m.keys().any(|k| k.starts_with('$') || k.contains('.')) {
-            let at = self.rel().to_string();
-            let whole = Value::Object(m.clone());
-            self.cast_error("Map", &whole, &at, None, &whole);
+        if m.iter().any(|(k, _)| k.starts_with('$') || k.contains('.')) {
+            self.cast_error("Map", v.unwrap_or(&Json::Null), None);
             return None;
         }
-        let mut out = Map::new();
+        let mut out = Vec::with_capacity(m.len());
         let mut failed = false;
         for (key, item) in m {
             let cast = if item.is_null() {
-                Ok(Value::Null)
+                Ok(Json::Null)
             } else {
                 cast::scalar(inner, item)
             };
             match cast {
-                Ok(x) => {
-                    out.insert(key.clone(), x);
-                }
+                Ok(x) => out.push((key.clone(), x)),
                 Err(NotCastable) => {
                     failed = true;
                     let at = format!("{}.$*", self.rel());
                     self.at(key, |w| {
-                        w.cast_error(&inner.cast_name(), item, &at, cast_reason(inner), item)
+                        let shown = item.to_value();
+                        let mut msg = format!(
+                            "Cast to {} failed for value {} (type {}) at path \"{at}\"",
+                            inner.cast_name(),
+                            js::cast_string_value(&shown),
+                            js::value_type(&shown)
+                        );
+                        if let Some(reason) = cast_reason(inner) {
+                            msg.push_str(&format!(" because of \"{reason}\""));
+                        }
+                        w.fail(ErrorKind::Cast, msg, Some(shown));
                     });
                 }
             }
         }
-        (!failed).then_some(Value::Object(out))
+        (!failed).then_some(Json::Object(out))
     }
 
-    fn scalar(&mut self, kind: &Kind, rules: &Rules, v: Option<&Value>) -> Option<Value> {
+    fn scalar<'a>(&mut self, kind: &Kind, rules: &Rules, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         let Some(v) = v else {
             if rules.required {
                 self.required();
@@ -457,31 +464,31 @@ impl Walker {
                 return None;
             }
             return match v {
-                Value::Object(m) => minimized(minimize(m.clone())),
+                Json::Object(m) => minimized(minimize(m.clone())),
                 other => Some(other.clone()),
             };
         }
         let mut value = if v.is_null() {
-            Value::Null
+            Json::Null
         } else {
             match cast::scalar(kind, v) {
                 Ok(c) => c,
                 Err(NotCastable) => {
-                    let at = self.rel().to_string();
-                    self.cast_error(&kind.cast_name(), v, &at, cast_reason(kind), v);
+                    self.cast_error(&kind.cast_name(), v, cast_reason(kind));
                     return None;
                 }
             }
         };
-        if let Value::String(s) = &mut value {
-            if rules.lowercase {
-                *s = s.to_lowercase();
+        if let Json::String(s) = &mut value {
+            if rules.lowercase && !(s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase())) {
+                *s = Cow::Owned(s.to_lowercase());
             }
             if rules.trim {
-                let t = js::trim(s);
-                if t.len() != s.len() {
-                    *s = t.to_string();
-                }
+                *s = match std::mem::take(s) {
+                    Cow::Borrowed(b) => Cow::Borrowed(js::trim(b)),
+                    Cow::Owned(o) if js::trim(&o).len() == o.len() => Cow::Owned(o),
+                    Cow::Owned(o) => Cow::Owned(js::trim(&o).to_string()),
+                };
             }
         }
         self.check_rules(kind, rules, &value);
@@ -489,22 +496,21 @@ impl Walker {
     }
 
     /// The validators of one cast value; Mongoose reports the first that fails.
-    fn check_rules(&mut self, kind: &Kind, rules: &Rules, value: &Value) {
+    fn check_rules(&mut self, kind: &Kind, rules: &Rules, value: &Json<'_>) {
         let failed = match value {
-            Value::Null if rules.required => Some(ErrorKind::Required),
-            Value::String(s) if rules.required && s.is_empty() => Some(ErrorKind::Required),
-            Value::String(s) => match kind {
-                Kind::Enum(values) if !values.contains(&s.as_str()) => Some(ErrorKind::Enum),
+            Json::Null if rules.required => Some(ErrorKind::Required),
+            Json::String(s) if rules.required && s.is_empty() => Some(ErrorKind::Required),
+            Json::String(s) => match kind {
+                Kind::Enum(values) if !values.contains(&s.as_ref()) => Some(ErrorKind::Enum),
                 _ => rules
                     .maxlength
-                    .filter(|max| js::utf16_len(s) > *max)
+                    .filter(|max| s.len() > *max && js::utf16_len(s) > *max)
                     .map(|_| ErrorKind::MaxLength),
             },
-            Value::Number(n) => {
-                let x = js::as_f64(n);
-                if rules.min.is_some_and(|min| x < min) {
+            Json::Number(x) => {
+                if rules.min.is_some_and(|min| *x < min) {
                     Some(ErrorKind::Min)
-                } else if rules.max.is_some_and(|max| x > max) {
+                } else if rules.max.is_some_and(|max| *x > max) {
                     Some(ErrorKind::Max)
                 } else {
                     None
@@ -517,14 +523,17 @@ impl Walker {
             return self.required();
         }
         let msg = validator_message(failed, self.rel(), rules, value);
-        self.fail(failed, msg, Some(value.clone()));
+        self.fail(failed, msg, Some(value.to_value()));
     }
 }
 
 /// Mongoose's default message of a failed validator (`lib/error/messages.js`).
-fn validator_message(kind: ErrorKind, path: &str, rules: &Rules, value: &Value) -> String {
+fn validator_message(kind: ErrorKind, path: &str, rules: &Rules, value: &Json<'_>) -> String {
     let show = js::number_to_string;
-    let number = value.as_number().map_or(f64::NAN, js::as_f64);
+    let number = match value {
+        Json::Number(n) => *n,
+        _ => f64::NAN,
+    };
     let text = value.as_str().unwrap_or_default();
     match kind {
         ErrorKind::Enum => format!("`{text}` is not a valid enum value for path `{path}`."),
@@ -548,22 +557,15 @@ fn validator_message(kind: ErrorKind, path: &str, rules: &Rules, value: &Value) 
     }
 }
 
-/// A key's value; objects of a document's size are scanned, which beats
-/// hashing the key (measured with callgrind on the users example).
-fn lookup<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    if m.len() <= 48 {
-        m.iter().find_map(|(k, v)| (k == key).then_some(v))
-    } else {
-        m.get(key)
-    }
-}
-
 /// MongoDB refuses documents nested deeper than 100 levels; Mixed values are
 /// checked against it before any recursive work (see COMPATIBILITY.md).
 pub const MAX_NESTING: usize = 100;
 
 /// How deeply a value nests, measured without recursion.
-fn nesting_depth(v: &Value) -> usize {
+fn nesting_depth(v: &Json<'_>) -> usize {
+    if !matches!(v, Json::Array(_) | Json::Object(_)) {
+        return 0;
+    }
     let mut deepest = 0;
     let mut stack = vec![(v, 0usize)];
     while let Some((v, d)) = stack.pop() {
@@ -572,8 +574,8 @@ fn nesting_depth(v: &Value) -> usize {
             break;
         }
         match v {
-            Value::Array(items) => stack.extend(items.iter().map(|x| (x, d + 1))),
-            Value::Object(m) => stack.extend(m.values().map(|x| (x, d + 1))),
+            Json::Array(items) => stack.extend(items.iter().map(|x| (x, d + 1))),
+            Json::Object(m) => stack.extend(m.iter().map(|(_, x)| (x, d + 1))),
             _ => {}
         }
     }
@@ -590,46 +592,66 @@ fn cast_reason(kind: &Kind) -> Option<&'static str> {
 }
 
 /// Mongoose sets `{"a.b": 1}` as the path `a.b`: dotted keys become nested objects.
-fn expand_dotted_keys(m: &Map<String, Value>) -> Cow<'_, Map<String, Value>> {
-    if !m.keys().any(|k| k.contains('.')) {
+fn expand_dotted_keys<'p, 'a>(m: &'p Object<'a>) -> Cow<'p, Object<'a>> {
+    if !m.iter().any(|(k, _)| k.contains('.')) {
         return Cow::Borrowed(m);
     }
-    let mut out = Map::new();
+    let mut out: Object<'a> = Vec::new();
     let (plain, dotted): (Vec<_>, Vec<_>) = m.iter().partition(|(k, _)| !k.contains('.'));
     for (k, v) in plain {
-        out.insert(k.clone(), v.clone());
+        insert(&mut out, k.clone(), v.clone());
     }
     for (k, v) in dotted {
-        let mut segments = k.split('.').peekable();
+        let segments: Vec<Cow<'a, str>> = match k {
+            Cow::Borrowed(b) => b.split('.').map(Cow::Borrowed).collect(),
+            Cow::Owned(o) => o.split('.').map(|s| Cow::Owned(s.to_string())).collect(),
+        };
         let mut cur = &mut out;
-        while let Some(seg) = segments.next() {
-            if segments.peek().is_none() {
-                cur.insert(seg.to_string(), v.clone());
+        let last = segments.len() - 1;
+        for (i, seg) in segments.into_iter().enumerate() {
+            if i == last {
+                insert(cur, seg, v.clone());
                 break;
             }
-            let slot = cur
-                .entry(seg.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
+            let at = match cur.iter().position(|(k, _)| *k == seg) {
+                Some(at) => at,
+                None => {
+                    cur.push((seg, Json::Object(Vec::new())));
+                    cur.len() - 1
+                }
+            };
+            let slot = &mut cur[at].1;
             if !slot.is_object() {
-                *slot = Value::Object(Map::new());
+                *slot = Json::Object(Vec::new());
             }
-            let Value::Object(next) = slot else { break };
+            let Json::Object(next) = slot else { break };
             cur = next;
         }
     }
     Cow::Owned(out)
 }
 
+/// Sets `key` in an object: in place when it is there, else at the end.
+fn insert<'a>(m: &mut Object<'a>, key: Cow<'a, str>, v: Json<'a>) {
+    match m.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => slot.1 = v,
+        None => m.push((key, v)),
+    }
+}
+
 /// Mongoose's `minimize`: empty objects are removed, recursively, from plain objects.
-fn minimize(m: Map<String, Value>) -> Map<String, Value> {
+fn minimize(m: Object<'_>) -> Object<'_> {
+    if !m.iter().any(|(_, v)| matches!(v, Json::Object(_))) {
+        return m;
+    }
     m.into_iter()
         .filter_map(|(k, v)| match v {
-            Value::Object(inner) => minimized(minimize(inner)).map(|v| (k, v)),
+            Json::Object(inner) => minimized(minimize(inner)).map(|v| (k, v)),
             other => Some((k, other)),
         })
         .collect()
 }
 
-fn minimized(m: Map<String, Value>) -> Option<Value> {
-    (!m.is_empty()).then_some(Value::Object(m))
+fn minimized(m: Object<'_>) -> Option<Json<'_>> {
+    (!m.is_empty()).then_some(Json::Object(m))
 }

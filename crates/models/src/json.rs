@@ -1,0 +1,810 @@
+//! [`Json`]: the engine's own JSON tree, borrowed from the text it was read from.
+//!
+//! Why not `serde_json::Value`: speed, which every caller pays for. A
+//! `Value` owns every string and hashes every key into an `IndexMap`; under
+//! callgrind that was half the cost of validating a document. A `Json`
+//! borrows its strings from the input text (or from a `Value`, through
+//! [`Json::from_value`]), keeps an object as a vector of pairs (documents are
+//! small: a scan beats hashing), and the engine's output borrows the input's
+//! strings in turn, so a valid document is read, checked and written with a
+//! handful of allocations.
+//!
+//! The reader and writer are also the WebAssembly boundary's: numbers are
+//! read by `str::parse::<f64>` (exact) and written by JavaScript's own number
+//! formatting ([`crate::js::number_to_string`]), so `JSON.parse` reads back
+//! the same double, and key order is kept.
+
+use crate::{js, Date};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// A JSON object: its pairs in order, keys unique.
+pub type Object<'a> = Vec<(Cow<'a, str>, Json<'a>)>;
+
+/// A JSON value whose strings may borrow from the text or `Value` it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number: a finite JavaScript double.
+    Number(f64),
+    /// A string.
+    String(Cow<'a, str>),
+    /// An array.
+    Array(Vec<Json<'a>>),
+    /// An object, in key order.
+    Object(Object<'a>),
+    /// A date the engine cast; written as its ISO 8601 string, as JSON has no dates.
+    Date(Date),
+}
+
+impl<'a> Json<'a> {
+    /// Borrows a `serde_json::Value` (numbers as JavaScript reads them: doubles).
+    pub fn from_value(v: &'a Value) -> Self {
+        match v {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Number(js::as_f64(n)),
+            Value::String(s) => Json::String(Cow::Borrowed(s)),
+            Value::Array(items) => Json::Array(items.iter().map(Json::from_value).collect()),
+            Value::Object(m) => Json::Object(
+                m.iter()
+                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The `serde_json::Value` of this value (integral numbers as integers, dates as strings).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => js::number_value(*n),
+            Json::String(s) => Value::String(s.to_string()),
+            Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
+            Json::Object(pairs) => Value::Object(object_to_map(pairs)),
+            Json::Date(d) => Value::String(d.to_iso_string()),
+        }
+    }
+
+    /// A key's value, for objects.
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        match self {
+            Json::Object(pairs) => get(pairs, key),
+            _ => None,
+        }
+    }
+
+    /// The string, for strings.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The items, for arrays.
+    pub fn as_array(&self) -> Option<&[Json<'a>]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The pairs, for objects.
+    pub fn as_object(&self) -> Option<&Object<'a>> {
+        match self {
+            Json::Object(pairs) => Some(pairs),
+            _ => None,
+        }
+    }
+
+    /// `null`?
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// An object?
+    pub fn is_object(&self) -> bool {
+        matches!(self, Json::Object(_))
+    }
+
+    /// An array?
+    pub fn is_array(&self) -> bool {
+        matches!(self, Json::Array(_))
+    }
+
+    /// This value as JSON text.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(256);
+        write(self, &mut out);
+        out
+    }
+}
+
+/// An object's pairs as a `serde_json::Map`.
+pub fn object_to_map(pairs: &Object<'_>) -> Map<String, Value> {
+    let mut m = Map::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        m.insert(k.to_string(), v.to_value());
+    }
+    m
+}
+
+/// A key's value in an object's pairs. Objects of a document's size are
+/// scanned, which beats hashing the key.
+pub fn get<'p, 'a>(pairs: &'p Object<'a>, key: &str) -> Option<&'p Json<'a>> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// The nesting limit of the reader (serde_json's): deeper text is refused,
+/// never a stack overflow.
+pub const MAX_DEPTH: usize = 128;
+
+/// Why a text is not JSON this reader accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason} at byte {offset}")]
+pub struct ParseError {
+    /// What went wrong.
+    pub reason: &'static str,
+    /// Byte offset in the text.
+    pub offset: usize,
+}
+
+/// Parses one JSON value; only whitespace may follow it. Of repeated keys the
+/// last value wins, in the first one's place, as `JSON.parse` does.
+pub fn parse(text: &str) -> Result<Json<'_>, ParseError> {
+    Parser::new(text, false).document()
+}
+
+/// [`parse`] for text `JSON.stringify` wrote, whose objects never repeat a
+/// key: no search for repeated keys. Text that does repeat one keeps every
+/// pair, and [`get`] then finds the first.
+pub fn parse_stringified(text: &str) -> Result<Json<'_>, ParseError> {
+    Parser::new(text, true).document()
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    i: usize,
+    depth: usize,
+    unique_keys: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, unique_keys: bool) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            i: 0,
+            depth: 0,
+            unique_keys,
+        }
+    }
+
+    fn document(mut self) -> Result<Json<'a>, ParseError> {
+        let v = self.value()?;
+        self.whitespace();
+        if self.i != self.bytes.len() {
+            return Err(self.error("trailing characters"));
+        }
+        Ok(v)
+    }
+
+    fn error(&self, reason: &'static str) -> ParseError {
+        ParseError {
+            reason,
+            offset: self.i,
+        }
+    }
+
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.i).copied()
+    }
+
+    #[inline(always)]
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn literal(&mut self, word: &str, v: Json<'a>) -> Result<Json<'a>, ParseError> {
+        if self.bytes[self.i..].starts_with(word.as_bytes()) {
+            self.i += word.len();
+            Ok(v)
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    fn value(&mut self) -> Result<Json<'a>, ParseError> {
+        self.whitespace();
+        match self.peek() {
+            Some(b'{') => self.nested(Self::object),
+            Some(b'[') => self.nested(Self::array),
+            Some(b'"') => self.string().map(Json::String),
+            Some(b't') => self.literal("true", Json::Bool(true)),
+            Some(b'f') => self.literal("false", Json::Bool(false)),
+            Some(b'n') => self.literal("null", Json::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.error("expected a value")),
+        }
+    }
+
+    fn nested(
+        &mut self,
+        f: fn(&mut Self) -> Result<Json<'a>, ParseError>,
+    ) -> Result<Json<'a>, ParseError> {
+        if self.depth == MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.depth += 1;
+        self.i += 1; // the opening bracket
+        let v = f(self);
+        self.depth -= 1;
+        v
+    }
+
+    fn object(&mut self) -> Result<Json<'a>, ParseError> {
+        let mut pairs: Object<'a> = Vec::new();
+        self.whitespace();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(Json::Object(pairs));
+        }
+        loop {
+            self.whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a key"));
+            }
+            let key = self.string()?;
+            self.whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.error("expected `:`"));
+            }
+            self.i += 1;
+            let v = self.value()?;
+            match (!self.unique_keys)
+                .then(|| pairs.iter_mut().find(|(k, _)| *k == key))
+                .flatten()
+            {
+                Some(slot) => slot.1 = v,
+                None => pairs.push((key, v)),
+            }
+            self.whitespace();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(Json::Object(pairs));
+                }
+                _ => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    fn array(&mut self) -> Result<Json<'a>, ParseError> {
+        let mut items = Vec::new();
+        self.whitespace();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(Json::Array(items));
+        }
+        loop {
+            items.push(self.value()?);
+            self.whitespace();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(Json::Array(items));
+                }
+                _ => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    /// A string, the cursor on its opening quote.
+    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        self.i += 1;
+        let start = self.i;
+        // Fast path: no escapes, the text is borrowed as it is (it is UTF-8 already).
+        loop {
+            self.i = find_special(self.bytes, self.i);
+            match self.peek() {
+                Some(b'"') => {
+                    let s = self.slice(start, self.i)?;
+                    self.i += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(_) => self.i += 1, // a control character, kept as it is
+                None => return Err(self.error("unterminated string")),
+            }
+        }
+        let mut out = self.slice(start, self.i)?.to_string();
+        loop {
+            let run = self.i;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' {
+                    break;
+                }
+                self.i += 1;
+            }
+            out.push_str(self.slice(run, self.i)?);
+            match self.peek() {
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    self.escape(&mut out)?;
+                }
+                _ => return Err(self.error("unterminated string")),
+            }
+        }
+    }
+
+    /// One escape sequence, the cursor after its backslash.
+    fn escape(&mut self, out: &mut String) -> Result<(), ParseError> {
+        let c = self
+            .peek()
+            .ok_or_else(|| self.error("unterminated string"))?;
+        self.i += 1;
+        let ch = match c {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                let is_high = (0xD800..0xDC00).contains(&unit);
+                let low_follows = self.bytes[self.i..].starts_with(b"\\u");
+                if is_high && low_follows {
+                    let save = self.i;
+                    self.i += 2;
+                    let low = self.hex4()?;
+                    if (0xDC00..0xE000).contains(&low) {
+                        let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                        out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                        return Ok(());
+                    }
+                    self.i = save; // not a pair: the high half stands alone
+                }
+                // A lone surrogate has no Rust `char`: U+FFFD, as `toWellFormed()` gives.
+                char::from_u32(unit).unwrap_or('\u{FFFD}')
+            }
+            _ => return Err(self.error("invalid escape")),
+        };
+        out.push(ch);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let digits = self
+            .bytes
+            .get(self.i..self.i + 4)
+            .ok_or_else(|| self.error("invalid \\u escape"))?;
+        let mut v = 0;
+        for &d in digits {
+            let x = (d as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error("invalid \\u escape"))?;
+            v = v * 16 + x;
+        }
+        self.i += 4;
+        Ok(v)
+    }
+
+    fn number(&mut self) -> Result<Json<'a>, ParseError> {
+        let start = self.i;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.i += 1;
+        }
+        let int_start = self.i;
+        // Integers of up to 15 digits are exact doubles: read them directly.
+        let mut small: u64 = 0;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            small = small.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            self.i += 1;
+        }
+        let int_digits = self.i - int_start;
+        if int_digits == 0 {
+            return Err(self.error("invalid number"));
+        }
+        let mut integral = true;
+        if self.peek() == Some(b'.') {
+            integral = false;
+            self.i += 1;
+            let frac = self.i;
+            self.digits();
+            if self.i == frac {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            integral = false;
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            let exp = self.i;
+            self.digits();
+            if self.i == exp {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if integral && int_digits <= 15 {
+            let x = small as f64;
+            return Ok(Json::Number(if negative { -x } else { x }));
+        }
+        let text = self.slice(start, self.i)?;
+        let x: f64 = text.parse().map_err(|_| self.error("invalid number"))?;
+        if x.is_finite() {
+            Ok(Json::Number(x))
+        } else {
+            Err(self.error("number out of range"))
+        }
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn slice(&self, from: usize, to: usize) -> Result<&'a str, ParseError> {
+        self.text
+            .get(from..to)
+            .ok_or_else(|| self.error("invalid UTF-8 boundary"))
+    }
+}
+
+/// Appends `v` as JSON text.
+pub fn write(v: &Json<'_>, out: &mut String) {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => write_number(*n, out),
+        Json::String(s) => write_str(s, out),
+        Json::Date(d) => {
+            out.push('"');
+            d.write_iso(out);
+            out.push('"');
+        }
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(pairs) => {
+            out.push('{');
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(k, out);
+                out.push(':');
+                write(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Appends a JavaScript number as `JSON.stringify` writes it (`null` for
+/// the non-finite numbers, which JSON cannot say).
+pub fn write_number(n: f64, out: &mut String) {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        // Exact as an integer; -0 writes as 0, as in JavaScript.
+        if n < 0.0 {
+            out.push('-');
+        }
+        write_u64(n.abs() as u64, out);
+    } else if n.is_finite() {
+        out.push_str(ryu_js::Buffer::new().format_finite(n));
+    } else {
+        out.push_str("null");
+    }
+}
+
+fn write_u64(mut n: u64, out: &mut String) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+}
+
+/// Appends `s` as a JSON string literal: quotes, backslashes and control
+/// characters escaped, everything else as it is.
+pub fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    loop {
+        let i = find_special(bytes, run);
+        let Some(&b) = bytes.get(i) else { break };
+        out.push_str(&s[run..i]);
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            _ => "",
+        };
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
+}
+
+/// The index of the first `"`, `\\` or control character (below U+0020) in
+/// `bytes` from `i` on, or `bytes.len()`. Eight bytes at a time: most
+/// strings have none of them, and this is the reader's and writer's inner loop.
+#[inline]
+fn find_special(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let found = has_zero(w ^ (ONES * u64::from(b'"')))
+            | has_zero(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
+        if found != 0 {
+            // The lowest flagged byte is exact (false flags only sit above a true one).
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// serde_json's reading, exact (`float_roundtrip` is on for the tests).
+    fn reference(text: &str) -> Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    /// The same doubles, keys and order as serde_json reads, compared as
+    /// JavaScript would see them (every number a double).
+    fn same_as_serde_json(text: &str) {
+        let ours = parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        let theirs = reference(text);
+        assert_eq!(ours, Json::from_value(&theirs), "{text}");
+        assert_eq!(
+            serde_json::to_string(&ours.to_value()).ok(),
+            serde_json::to_string(&Json::from_value(&theirs).to_value()).ok(),
+            "{text}"
+        );
+    }
+
+    fn vector_texts() -> Vec<String> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors");
+        let mut texts = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.map(|e| e.path()).unwrap_or_default();
+            if path.extension().is_some_and(|x| x == "json") {
+                texts.push(std::fs::read_to_string(&path).unwrap_or_default());
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn reads_every_vector_file_as_serde_json_does() {
+        let texts = vector_texts();
+        assert_eq!(texts.len(), 17);
+        for text in texts {
+            same_as_serde_json(&text);
+            // And as JSON.stringify writes it: compact, read both ways.
+            let compact = serde_json::to_string(&reference(&text)).unwrap_or_default();
+            same_as_serde_json(&compact);
+            assert_eq!(parse_stringified(&compact), parse(&compact));
+        }
+    }
+
+    #[test]
+    fn scalars_and_structure() {
+        for text in [
+            "null",
+            "true",
+            "false",
+            "0",
+            "-1",
+            "999999999999999",
+            "-999999999999999",
+            "9007199254740993",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1.5",
+            "-2.5e-3",
+            "1E+2",
+            "1e308",
+            "5e-324",
+            "0.30000000000000004",
+            "123456789012345678901234567890",
+            "\"\"",
+            "\"a\"",
+            "-0",
+            "[]",
+            "{}",
+            "[1,[2,[3]]]",
+            r#"{"b":1,"a":2,"b":3}"#,
+            r#" { "a" : [ 1 , 2 ] } "#,
+            r#""\"\\\/\b\f\n\r\t\u0000\u001f\u00e9\u20ac\ud83d\ude00""#,
+            "\"ü€😀\"",
+            r#"{"k\u00e9y":"v"}"#,
+        ] {
+            same_as_serde_json(text);
+        }
+        // Repeated keys: the last value, in the first one's place.
+        assert_eq!(
+            parse(r#"{"b":1,"a":2,"b":3}"#).map(|v| v.to_text()),
+            Ok(r#"{"b":3,"a":2}"#.to_string())
+        );
+        // Strings without escapes are borrowed.
+        assert!(matches!(
+            parse(r#"["abc"]"#).ok().as_ref().and_then(|v| v.as_array()).map(|a| &a[0]),
+            Some(Json::String(Cow::Borrowed("abc")))
+        ));
+    }
+
+    #[test]
+    fn floats_read_exactly() {
+        // Shortest round-trip forms of many doubles, as JSON.stringify writes them.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = f64::from_bits(x);
+            if !f.is_finite() {
+                continue;
+            }
+            let text = format!("{f:e}");
+            match parse(&text) {
+                Ok(Json::Number(n)) => assert_eq!(n.to_bits(), f.to_bits(), "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+            let mut out = String::new();
+            write_number(f, &mut out);
+            assert_eq!(out, js::number_to_string(f), "{text}");
+        }
+    }
+
+    #[test]
+    fn writes_what_json_parse_reads_back() {
+        for text in vector_texts() {
+            let v = reference(&text);
+            let ours = Json::from_value(&v).to_text();
+            assert_eq!(Json::from_value(&reference(&ours)), Json::from_value(&v));
+        }
+        let mut out = String::new();
+        write_str("a\"b\\c\n\u{1}\u{1f}\u{7f}é\u{2028}😀", &mut out);
+        assert_eq!(out, "\"a\\\"b\\\\c\\n\\u0001\\u001f\u{7f}é\u{2028}😀\"");
+        for (n, text) in [
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e21, "1e+21"),
+            (-1.5, "-1.5"),
+            (5e-324, "5e-324"),
+            (-0.0, "0"),
+            (0.0, "0"),
+            (-42.0, "-42"),
+            (999_999_999_999_999.0, "999999999999999"),
+            (1e15, "1000000000000000"),
+            (9_007_199_254_740_993.0, "9007199254740992"),
+            (f64::NAN, "null"),
+        ] {
+            let mut out = String::new();
+            write_number(n, &mut out);
+            assert_eq!(out, text);
+        }
+        let d = Date::parse_iso("2024-01-15T10:30:00Z").map(Json::Date);
+        assert_eq!(
+            d.map(|d| d.to_text()),
+            Some("\"2024-01-15T10:30:00.000Z\"".into())
+        );
+    }
+
+    #[test]
+    fn strings_with_specials_at_every_offset_read_and_write_as_serde_json() {
+        for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', 'é', '😀', '\u{7f}'] {
+            for len in 0..40 {
+                for at in 0..=len {
+                    let s: String = (0..len)
+                        .map(|i| if i == at { special } else { 'a' })
+                        .collect();
+                    let mut ours = String::new();
+                    write_str(&s, &mut ours);
+                    assert_eq!(Some(&ours), serde_json::to_string(&s).ok().as_ref(), "{s:?}");
+                    assert_eq!(parse(&ours).ok().as_ref().and_then(Json::as_str), Some(s.as_str()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let s = |t: &str| parse(t).ok().and_then(|v| v.as_str().map(str::to_string));
+        assert_eq!(s(r#""a\ud800b""#).as_deref(), Some("a\u{FFFD}b"));
+        assert_eq!(s(r#""\udc00""#).as_deref(), Some("\u{FFFD}"));
+        assert_eq!(s(r#""\ud800\u0041""#).as_deref(), Some("\u{FFFD}A"));
+    }
+
+    #[test]
+    fn refuses_what_is_not_json() {
+        for text in [
+            "",
+            "nul",
+            "[1,]",
+            "{\"a\":1,}",
+            "{a:1}",
+            "01x",
+            "1.",
+            "-",
+            "1e",
+            "\"abc",
+            "[1 2]",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "1e400",
+            "{} {}",
+        ] {
+            assert!(parse(text).is_err(), "{text}");
+        }
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert_eq!(parse(&deep).map_err(|e| e.reason), Err("nested too deeply"));
+        let ok = "[".repeat(128) + &"]".repeat(128);
+        assert!(parse(&ok).is_ok());
+    }
+}
