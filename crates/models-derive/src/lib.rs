@@ -206,25 +206,25 @@ fn expand_struct(args: Tokens, mut item: ItemStruct) -> syn::Result<Tokens> {
         #item
 
         impl crate::engine::Model for #name {
+            const SCHEMA: crate::engine::Schema = crate::engine::Schema {
+                name: #name_str,
+                collection: #collection,
+                timestamps: #timestamps,
+                has_id: #is_document,
+                version_key: #version_key,
+                fields: &[#(#field_specs),*],
+                indexes: &[#(#index_specs),*],
+                check: #check,
+            };
+
             fn schema() -> &'static crate::engine::Schema {
-                static SCHEMA: std::sync::OnceLock<crate::engine::Schema> = std::sync::OnceLock::new();
-                SCHEMA.get_or_init(|| crate::engine::Schema {
-                    name: #name_str,
-                    collection: #collection,
-                    timestamps: #timestamps,
-                    has_id: #is_document,
-                    version_key: #version_key,
-                    fields: vec![#(#field_specs),*],
-                    indexes: vec![#(#index_specs),*],
-                    check: #check,
-                })
+                &<Self as crate::engine::Model>::SCHEMA
             }
         }
 
         impl crate::engine::FieldType for #name {
-            fn kind() -> crate::engine::Kind {
-                crate::engine::Kind::Object(<Self as crate::engine::Model>::schema())
-            }
+            const KIND: crate::engine::Kind =
+                crate::engine::Kind::Object(&<Self as crate::engine::Model>::SCHEMA);
         }
     })
 }
@@ -370,7 +370,7 @@ fn field_spec(wire: &str, ty: &Type, fo: &FieldOptions) -> Tokens {
     quote! {
         crate::engine::Field {
             name: #wire,
-            kind: <#ty as crate::engine::FieldType>::kind(),
+            kind: <#ty as crate::engine::FieldType>::KIND,
             rules: crate::engine::Rules {
                 required: #required,
                 unique: #unique,
@@ -468,9 +468,7 @@ fn expand_enum(args: Tokens, mut item: ItemEnum) -> syn::Result<Tokens> {
         }
 
         impl crate::engine::FieldType for #name {
-            fn kind() -> crate::engine::Kind {
-                crate::engine::Kind::Enum(Self::VALUES)
-            }
+            const KIND: crate::engine::Kind = crate::engine::Kind::Enum(Self::VALUES);
         }
     })
 }

@@ -38,7 +38,10 @@ fn text_to_text(bencher: divan::Bencher, name: &str) {
         let doc = c.validate_json(&input, now).ok()?;
         Some(Json::Object(doc).to_text())
     };
-    assert!(run(&text).is_some(), "{name}: the spec example must be valid");
+    assert!(
+        run(&text).is_some(),
+        "{name}: the spec example must be valid"
+    );
     bencher
         .counter(divan::counter::ItemsCount::new(1usize))
         .bench(|| run(divan::black_box(&text)));
@@ -49,7 +52,10 @@ fn value_to_value(bencher: divan::Bencher, name: &str) {
     let c = Collection::from_name(name).unwrap_or_else(|| panic!("{name}"));
     let input: Value = serde_json::from_slice(&example(c)).unwrap_or(Value::Null);
     let now = Date::from_millis(1_705_314_600_000).unwrap_or_else(|| unreachable!());
-    assert!(c.validate(&input, now).is_ok(), "{name}: the spec example must be valid");
+    assert!(
+        c.validate(&input, now).is_ok(),
+        "{name}: the spec example must be valid"
+    );
     bencher
         .counter(divan::counter::ItemsCount::new(1usize))
         .bench(|| c.validate(divan::black_box(&input), now));

@@ -22,7 +22,11 @@ fn main() {
     let mut ok = 0;
     for _ in 0..2000 {
         let doc = json::parse_stringified(&input).ok();
-        let out = doc.and_then(|d| c.validate_json(&d, now).ok().map(|o| Json::Object(o).to_text()));
+        let out = doc.and_then(|d| {
+            c.validate_json(&d, now)
+                .ok()
+                .map(|o| Json::Object(o).to_text())
+        });
         ok += usize::from(out.is_some());
     }
     println!("{ok}");

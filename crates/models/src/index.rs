@@ -52,7 +52,7 @@ impl IndexSpec {
 pub fn indexes(schema: &Schema) -> Vec<IndexSpec> {
     let mut all = Vec::new();
     field_indexes(schema, "", &mut all);
-    for decl in &schema.indexes {
+    for decl in schema.indexes {
         let keys = decl
             .keys
             .iter()
@@ -70,18 +70,14 @@ pub fn indexes(schema: &Schema) -> Vec<IndexSpec> {
 }
 
 fn field_indexes(schema: &Schema, prefix: &str, out: &mut Vec<IndexSpec>) {
-    for f in &schema.fields {
+    for f in schema.fields {
         let path = format!("{prefix}{}", f.name);
         let r = f.rules;
         if r.unique || r.index || r.sparse {
             out.push(IndexSpec::new(vec![(path.clone(), 1)], r.unique, r.sparse));
         }
         let nested = match &f.kind {
-            Kind::Object(s) => Some(*s),
-            Kind::Array(inner) => match inner.as_ref() {
-                Kind::Object(s) => Some(*s),
-                _ => None,
-            },
+            Kind::Object(s) | Kind::Array(Kind::Object(s)) => Some(*s),
             _ => None,
         };
         if let Some(s) = nested {

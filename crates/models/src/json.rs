@@ -173,6 +173,12 @@ struct Parser<'a> {
     i: usize,
     depth: usize,
     unique_keys: bool,
+    /// The pairs of the objects being read, innermost last: each object is
+    /// moved out into a vector of its exact size when it closes, so reading
+    /// allocates once per object and never regrows.
+    pairs: Object<'a>,
+    /// The same for the items of the arrays being read.
+    items: Vec<Json<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -183,6 +189,8 @@ impl<'a> Parser<'a> {
             i: 0,
             depth: 0,
             unique_keys,
+            pairs: Vec::new(),
+            items: Vec::new(),
         }
     }
 
@@ -252,12 +260,12 @@ impl<'a> Parser<'a> {
     }
 
     fn object(&mut self) -> Result<Json<'a>, ParseError> {
-        let mut pairs: Object<'a> = Vec::new();
         self.whitespace();
         if self.peek() == Some(b'}') {
             self.i += 1;
-            return Ok(Json::Object(pairs));
+            return Ok(Json::Object(Vec::new()));
         }
+        let start = self.pairs.len();
         loop {
             self.whitespace();
             if self.peek() != Some(b'"') {
@@ -271,18 +279,18 @@ impl<'a> Parser<'a> {
             self.i += 1;
             let v = self.value()?;
             match (!self.unique_keys)
-                .then(|| pairs.iter_mut().find(|(k, _)| *k == key))
+                .then(|| self.pairs[start..].iter_mut().find(|(k, _)| *k == key))
                 .flatten()
             {
                 Some(slot) => slot.1 = v,
-                None => pairs.push((key, v)),
+                None => self.pairs.push((key, v)),
             }
             self.whitespace();
             match self.peek() {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
-                    return Ok(Json::Object(pairs));
+                    return Ok(Json::Object(self.pairs.drain(start..).collect()));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }
@@ -290,20 +298,21 @@ impl<'a> Parser<'a> {
     }
 
     fn array(&mut self) -> Result<Json<'a>, ParseError> {
-        let mut items = Vec::new();
         self.whitespace();
         if self.peek() == Some(b']') {
             self.i += 1;
-            return Ok(Json::Array(items));
+            return Ok(Json::Array(Vec::new()));
         }
+        let start = self.items.len();
         loop {
-            items.push(self.value()?);
+            let v = self.value()?;
+            self.items.push(v);
             self.whitespace();
             match self.peek() {
                 Some(b',') => self.i += 1,
                 Some(b']') => {
                     self.i += 1;
-                    return Ok(Json::Array(items));
+                    return Ok(Json::Array(self.items.drain(start..).collect()));
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
             }
@@ -694,7 +703,11 @@ mod tests {
         );
         // Strings without escapes are borrowed.
         assert!(matches!(
-            parse(r#"["abc"]"#).ok().as_ref().and_then(|v| v.as_array()).map(|a| &a[0]),
+            parse(r#"["abc"]"#)
+                .ok()
+                .as_ref()
+                .and_then(|v| v.as_array())
+                .map(|a| &a[0]),
             Some(Json::String(Cow::Borrowed("abc")))
         ));
     }
@@ -766,8 +779,15 @@ mod tests {
                         .collect();
                     let mut ours = String::new();
                     write_str(&s, &mut ours);
-                    assert_eq!(Some(&ours), serde_json::to_string(&s).ok().as_ref(), "{s:?}");
-                    assert_eq!(parse(&ours).ok().as_ref().and_then(Json::as_str), Some(s.as_str()));
+                    assert_eq!(
+                        Some(&ours),
+                        serde_json::to_string(&s).ok().as_ref(),
+                        "{s:?}"
+                    );
+                    assert_eq!(
+                        parse(&ours).ok().as_ref().and_then(Json::as_str),
+                        Some(s.as_str())
+                    );
                 }
             }
         }

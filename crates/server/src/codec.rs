@@ -170,7 +170,7 @@ pub fn assign_ids(schema: &Schema, doc: &mut Document) {
         with_id.extend(std::mem::take(doc));
         *doc = with_id;
     }
-    for f in &schema.fields {
+    for f in schema.fields {
         if let Some(v) = doc.get_mut(f.name) {
             assign_ids_in(&f.kind, v);
         }

@@ -14,6 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use bson::{doc, oid::ObjectId, Bson, Document};
 use onelastai_models::engine::{cast, Kind, Rules, Schema};
+use onelastai_models::Json;
 use onelastai_models::{js, Date};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -249,8 +250,8 @@ fn cast(kind: &Kind, rules: &Rules, raw: &str) -> Result<Bson, String> {
                 Err(format!("{raw:?} is not a number"))
             }
         }
-        Kind::Boolean => match cast::boolean(&Value::String(raw.to_string())) {
-            Ok(Value::Bool(b)) => Ok(Bson::Boolean(b)),
+        Kind::Boolean => match cast::boolean(&Json::String(raw.into())) {
+            Ok(Json::Bool(b)) => Ok(Bson::Boolean(b)),
             _ => Err(format!("{raw:?} is not a boolean")),
         },
         Kind::Date => parse_date(raw)
@@ -266,8 +267,8 @@ fn cast(kind: &Kind, rules: &Rules, raw: &str) -> Result<Bson, String> {
 /// A date cast as the models crate casts document values (epoch milliseconds
 /// outside the year range, else ISO 8601); an empty value is no date.
 fn parse_date(raw: &str) -> Option<Date> {
-    match cast::date(&Value::String(raw.to_string())) {
-        Ok(Value::String(iso)) => Date::parse_iso(&iso),
+    match cast::date(&Json::String(raw.into())) {
+        Ok(Json::Date(d)) => Some(d),
         _ => None,
     }
 }

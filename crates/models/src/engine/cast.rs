@@ -38,7 +38,11 @@ pub fn string<'a>(v: &Json<'a>) -> Cast<'a> {
         Json::String(_) => Ok(v.clone()),
         Json::Date(d) => Ok(Json::String(Cow::Owned(d.to_iso_string()))),
         Json::Number(n) => Ok(Json::String(Cow::Owned(js::number_to_string(*n)))),
-        Json::Bool(b) => Ok(Json::String(Cow::Borrowed(if *b { "true" } else { "false" }))),
+        Json::Bool(b) => Ok(Json::String(Cow::Borrowed(if *b {
+            "true"
+        } else {
+            "false"
+        }))),
         Json::Object(_) => match v.get("_id") {
             Some(id @ Json::String(_)) => Ok(id.clone()),
             _ => Err(NotCastable),
@@ -117,7 +121,10 @@ pub fn object_id<'a>(v: &Json<'a>) -> Cast<'a> {
             _ => return Err(NotCastable),
         },
         // `new ObjectId(value.toString())`: `[hex]` reads as `hex`.
-        Json::Array(_) => (Cow::Owned(single_element_string(v).ok_or(NotCastable)?), None),
+        Json::Array(_) => (
+            Cow::Owned(single_element_string(v).ok_or(NotCastable)?),
+            None,
+        ),
         _ => return Err(NotCastable),
     };
     let id = s.parse::<ObjectId>().map_err(|_| NotCastable)?;

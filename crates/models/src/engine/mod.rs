@@ -18,16 +18,20 @@ pub use walk::{validate, validate_json, validate_path, PathError};
 use crate::{Date, ObjectId};
 use std::collections::BTreeMap;
 
-/// A type declared with `#[model]`: it knows its schema.
+/// A type declared with `#[model]`: it knows its schema, which is static
+/// data (built by the compiler, not at run time).
 pub trait Model {
     /// The schema the engine applies to this type.
+    const SCHEMA: Schema;
+
+    /// [`Model::SCHEMA`], as a `'static` reference.
     fn schema() -> &'static Schema;
 }
 
 /// How a Rust field type maps to a Mongoose schema type.
 pub trait FieldType {
     /// The kind of value the engine casts this field to.
-    fn kind() -> Kind;
+    const KIND: Kind;
 }
 
 /// A cross-field rule over the cast document; returns the errors it finds.
@@ -47,9 +51,9 @@ pub struct Schema {
     /// Top-level documents carry Mongoose's `__v`.
     pub version_key: bool,
     /// The declared fields, in the spec's order.
-    pub fields: Vec<Field>,
+    pub fields: &'static [Field],
     /// Compound and explicit indexes (`schema.index(...)` calls).
-    pub indexes: Vec<IndexDecl>,
+    pub indexes: &'static [IndexDecl],
     /// Cross-field rules (the spec's `pre('save')` checks), run on the cast document.
     pub check: Option<CrossFieldCheck>,
 }
@@ -98,9 +102,9 @@ pub enum Kind {
     /// A `String` with an `enum` validator.
     Enum(&'static [&'static str]),
     /// `{ type: Map, of: <kind> }`.
-    Map(Box<Kind>),
+    Map(&'static Kind),
     /// `[<kind>]`: an array of primitives or of subdocuments.
-    Array(Box<Kind>),
+    Array(&'static Kind),
     /// A nested object or a subdocument.
     Object(&'static Schema),
 }
@@ -116,7 +120,7 @@ impl Kind {
             Kind::ObjectId => "ObjectId".into(),
             Kind::Mixed => "Mixed".into(),
             Kind::Map(_) => "Map".into(),
-            Kind::Array(inner) => match inner.as_ref() {
+            Kind::Array(inner) => match inner {
                 Kind::Object(_) => "Array".into(),
                 other => format!("[{}]", other.cast_name()),
             },
@@ -192,49 +196,33 @@ pub struct IndexDecl {
 }
 
 impl FieldType for String {
-    fn kind() -> Kind {
-        Kind::String
-    }
+    const KIND: Kind = Kind::String;
 }
 
 impl FieldType for f64 {
-    fn kind() -> Kind {
-        Kind::Number
-    }
+    const KIND: Kind = Kind::Number;
 }
 
 impl FieldType for bool {
-    fn kind() -> Kind {
-        Kind::Boolean
-    }
+    const KIND: Kind = Kind::Boolean;
 }
 
 impl FieldType for Date {
-    fn kind() -> Kind {
-        Kind::Date
-    }
+    const KIND: Kind = Kind::Date;
 }
 
 impl FieldType for ObjectId {
-    fn kind() -> Kind {
-        Kind::ObjectId
-    }
+    const KIND: Kind = Kind::ObjectId;
 }
 
 impl FieldType for serde_json::Value {
-    fn kind() -> Kind {
-        Kind::Mixed
-    }
+    const KIND: Kind = Kind::Mixed;
 }
 
 impl<T: FieldType> FieldType for Vec<T> {
-    fn kind() -> Kind {
-        Kind::Array(Box::new(T::kind()))
-    }
+    const KIND: Kind = Kind::Array(&T::KIND);
 }
 
 impl<T: FieldType> FieldType for BTreeMap<String, T> {
-    fn kind() -> Kind {
-        Kind::Map(Box::new(T::kind()))
-    }
+    const KIND: Kind = Kind::Map(&T::KIND);
 }

@@ -249,7 +249,7 @@ impl Walker {
                 }
             }
         }
-        for field in &schema.fields {
+        for field in schema.fields {
             let v = input.and_then(|m| json::get(m, field.name));
             if let Some(value) = self.at(field.name, |w| w.value(&field.kind, &field.rules, v)) {
                 out.push((Cow::Borrowed(field.name), value));
@@ -480,7 +480,8 @@ impl Walker {
             }
         };
         if let Json::String(s) = &mut value {
-            if rules.lowercase && !(s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase())) {
+            // Plain ASCII without capitals is already lowercase: no new string.
+            if rules.lowercase && (!s.is_ascii() || s.bytes().any(|b| b.is_ascii_uppercase())) {
                 *s = Cow::Owned(s.to_lowercase());
             }
             if rules.trim {
