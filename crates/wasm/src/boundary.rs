@@ -25,9 +25,15 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/src/boundary.js")]
 extern "C" {
-    /// `JSON.stringify` with the rewrites of `boundary.js`; throws what it throws.
-    #[wasm_bindgen(catch, js_name = inputToJson)]
-    fn input_to_json(value: &JsValue) -> Result<Option<String>, JsValue>;
+    /// `JSON.stringify` with the rewrites of `boundary.js`, kept in
+    /// JavaScript: its length in UTF-16 units, `None` for no text; throws
+    /// what `JSON.stringify` throws.
+    #[wasm_bindgen(catch, js_name = stageInput)]
+    fn stage_input(value: &JsValue) -> Result<Option<u32>, JsValue>;
+
+    /// Copies the staged text into `into` as UTF-8; returns the bytes written.
+    #[wasm_bindgen(js_name = takeInput)]
+    fn take_input(into: &mut [u8]) -> u32;
 }
 
 /// A caller's value as JSON text; `None` for `undefined` (which JSON cannot
@@ -35,7 +41,19 @@ extern "C" {
 /// throwing `toJSON`) is a cast error at `path` (`""` for the document),
 /// never an exception.
 pub fn read_text(value: &JsValue, path: &str) -> Result<Option<String>, Box<FieldError>> {
-    input_to_json(value).map_err(|e| unreadable(path, &error_message(&e)))
+    let units = match stage_input(value) {
+        Ok(Some(units)) => units as usize,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(unreadable(path, &error_message(&e))),
+    };
+    // A UTF-16 unit is at most three UTF-8 bytes.
+    let mut bytes = vec![0u8; units * 3];
+    let written = take_input(&mut bytes) as usize;
+    bytes.truncate(written);
+    // `encodeInto` writes UTF-8 (lone surrogates as U+FFFD); checked all the same.
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| unreadable(path, "the text is not UTF-8"))
 }
 
 /// Parses what [`read_text`] returned; only the nesting limit can refuse it.

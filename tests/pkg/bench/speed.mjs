@@ -6,7 +6,10 @@
 //
 // Documents: each collection's spec example from tests/vectors plus up to
 // three other valid cases that every implementation accepts (variants), used
-// in turn. Each implementation runs
+// in turn. The `JSON.parse(JSON.stringify(doc))` row is the boundary alone
+// (what the package does around the WebAssembly call): the speed a validator
+// costing nothing would reach when values cross as JSON text, and so the
+// ceiling of the package's ratios. Each implementation runs
 // in short interleaved rounds; the median round is reported, so load from
 // other processes hits all of them alike.
 //   node tests/pkg/bench/speed.mjs            (BENCH_ROUNDS=9 BENCH_ROUND_MS=40)
@@ -58,6 +61,7 @@ for (const file of loadVectorFiles()) {
   const impls = {
     wasm: (doc) => pkg.validate(file.collection, doc, options),
     mongoose: (doc) => new Model(doc).validateSync(),
+    boundary: (doc) => JSON.parse(JSON.stringify(doc)),
     ...(ajvValidate ? { ajv: (doc) => ajvValidate(structuredClone(doc)) } : {}),
   };
   const acceptedByAll = (doc) =>
@@ -82,8 +86,8 @@ for (const file of loadVectorFiles()) {
   rows.push({ collection: file.collection, docs: docs.length, ...rate });
 }
 
-const header = ['collection', 'docs', 'wasm ops/s', 'mongoose ops/s', 'x mongoose', 'ajv ops/s', 'x ajv'];
-const widths = [20, 5, 12, 15, 11, 11, 7];
+const header = ['collection', 'docs', 'wasm ops/s', 'mongoose ops/s', 'x mongoose', 'ajv ops/s', 'x ajv', 'JSON trip/s', 'ceiling x m.'];
+const widths = [20, 5, 12, 15, 11, 11, 7, 12, 13];
 const line = (cells) => cells.map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padStart'](widths[i])).join(' ');
 console.log(line(header));
 for (const r of rows) {
@@ -96,13 +100,21 @@ for (const r of rows) {
       `${(r.wasm / r.mongoose).toFixed(1)}x`,
       r.ajv ? fmt(r.ajv) : '',
       r.ajv ? `${(r.wasm / r.ajv).toFixed(2)}x` : '',
+      fmt(r.boundary),
+      `${(r.boundary / r.mongoose).toFixed(1)}x`,
     ]),
   );
 }
 const ratios = rows.map((r) => r.wasm / r.mongoose);
 const slowest = rows[ratios.indexOf(Math.min(...ratios))];
 console.log(`geometric mean: ${geomean(ratios).toFixed(1)}x Mongoose (target >= 15x)`);
+console.log(
+  `ceiling (JSON.parse(JSON.stringify(doc)) alone): geometric mean ${geomean(rows.map((r) => r.boundary / r.mongoose)).toFixed(1)}x Mongoose; ` +
+    `share of the package's time spent on it: ${(geomean(rows.map((r) => r.wasm / r.boundary)) * 100).toFixed(0)}% (geometric mean)`,
+);
 console.log(`lowest: ${Math.min(...ratios).toFixed(1)}x Mongoose on ${slowest.collection} (target >= 3x)`);
 for (const r of rows.filter((x) => x.ajv)) {
-  console.log(`vs Ajv on ${r.collection}: ${(r.wasm / r.ajv).toFixed(2)}x (target > 1x)`);
+  console.log(
+    `vs Ajv on ${r.collection}: ${(r.wasm / r.ajv).toFixed(2)}x (target > 1x); the JSON round trip alone: ${(r.boundary / r.ajv).toFixed(2)}x`,
+  );
 }

@@ -238,10 +238,13 @@ impl Walker {
     /// A document, nested object or subdocument: declared fields only.
     fn object<'a>(&mut self, schema: &Schema, input: Option<&Object<'a>>) -> Object<'a> {
         let expanded = input.map(expand_dotted_keys);
-        let input = expanded.as_deref();
+        let mut input = Lookup {
+            pairs: expanded.as_deref().map_or(&[], Vec::as_slice),
+            next: 0,
+        };
         let mut out = Vec::with_capacity(schema.fields.len() + 2);
         if schema.has_id {
-            if let Some(v) = input.and_then(|m| json::get(m, "_id")) {
+            if let Some(v) = input.get("_id") {
                 if let Some(id) = self.at("_id", |w| {
                     w.scalar(&Kind::ObjectId, &Rules::default(), Some(v))
                 }) {
@@ -250,13 +253,13 @@ impl Walker {
             }
         }
         for field in schema.fields {
-            let v = input.and_then(|m| json::get(m, field.name));
+            let v = input.get(field.name);
             if let Some(value) = self.at(field.name, |w| w.value(&field.kind, &field.rules, v)) {
                 out.push((Cow::Borrowed(field.name), value));
             }
         }
         if schema.version_key {
-            if let Some(v) = input.and_then(|m| json::get(m, "__v")) {
+            if let Some(v) = input.get("__v") {
                 if let Some(value) = self.at("__v", |w| {
                     w.scalar(&Kind::Number, &Rules::default(), Some(v))
                 }) {
@@ -555,6 +558,29 @@ fn validator_message(kind: ErrorKind, path: &str, rules: &Rules, value: &Json<'_
             show(rules.max.unwrap_or_default())
         ),
         _ => format!("Path `{path}` is invalid ({}).", kind.as_str()),
+    }
+}
+
+/// Finds the fields of an input object in schema order. Objects usually
+/// come in that order (a form's fields, a document written by this engine),
+/// so the pair after the last one found is tried first; otherwise the pairs
+/// are scanned. Keys are unique (see [`json::parse_stringified`]).
+struct Lookup<'p, 'a> {
+    pairs: &'p [(Cow<'a, str>, Json<'a>)],
+    next: usize,
+}
+
+impl<'p, 'a> Lookup<'p, 'a> {
+    fn get(&mut self, key: &str) -> Option<&'p Json<'a>> {
+        if let Some((k, v)) = self.pairs.get(self.next) {
+            if k == key {
+                self.next += 1;
+                return Some(v);
+            }
+        }
+        let at = self.pairs.iter().position(|(k, _)| k == key)?;
+        self.next = at + 1;
+        Some(&self.pairs[at].1)
     }
 }
 
