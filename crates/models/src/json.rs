@@ -190,8 +190,8 @@ impl<'a> Parser<'a> {
             i: 0,
             depth: 0,
             unique_keys,
-            pairs: Vec::new(),
-            items: Vec::new(),
+            pairs: Vec::with_capacity(32),
+            items: Vec::with_capacity(16),
         }
     }
 
