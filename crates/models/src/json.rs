@@ -592,9 +592,12 @@ fn find_special(bytes: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    while let Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) = bytes.get(i..i + 8) {
+    while let Some(chunk) = bytes
+        .get(i..i + 8)
+        .and_then(|c| <&[u8; 8]>::try_from(c).ok())
+    {
         // One 8-byte load (`copy_from_slice` stays a call at opt-level "z").
-        let w = u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]);
+        let w = u64::from_le_bytes(*chunk);
         let found = has_zero(w ^ (ONES * u64::from(b'"')))
             | has_zero(w ^ (ONES * u64::from(b'\\')))
             | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
@@ -607,13 +610,26 @@ fn find_special(bytes: &[u8], mut i: usize) -> usize {
     // Fewer than eight left (the reader rarely gets here: the closing quote
     // and what follows it are in the same text).
     while let Some(&b) = bytes.get(i) {
-        if b == b'"' || b == b'\\' || b < 0x20 {
+        if SPECIAL[usize::from(b)] {
             return i;
         }
         i += 1;
     }
     i
 }
+
+/// The bytes [`find_special`] stops at.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
 
 #[cfg(test)]
 mod tests {
