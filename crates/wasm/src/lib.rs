@@ -121,8 +121,19 @@ fn validate_document(
     write_result(&result)
 }
 
+thread_local! {
+    /// The last collection name asked for (see [`boundary::remember`]).
+    static LAST_COLLECTION: std::cell::RefCell<Option<(JsValue, Collection)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 fn collection_named(name: &JsValue) -> Result<Collection, JsError> {
-    if let Some(c) = name.as_string().and_then(|n| Collection::from_name(&n)) {
+    let found = name.is_string().then(|| {
+        boundary::remember(&LAST_COLLECTION, name, || {
+            name.as_string().and_then(|n| Collection::from_name(&n))
+        })
+    });
+    if let Some(Some(c)) = found {
         return Ok(c);
     }
     let shown = match name.as_string() {
