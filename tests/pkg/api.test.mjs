@@ -94,6 +94,27 @@ test('options.now: Date or ISO string; absent means the caller clock; invalid th
   assert.throws(() => pkg.validateUser({}, 'not options'), /options must be an object/);
 });
 
+test('options.now and the collection name: each call reads the value it is given', () => {
+  // The last string of each is remembered; a different one, or a Date changed
+  // in place, must still be read anew.
+  const at = (now) => pkg.validateUser({ id: 'u', email: 'a@b.co' }, { now }).value.joinedAt;
+  assert.equal(at('2024-01-15T10:30:00Z'), '2024-01-15T10:30:00.000Z');
+  assert.equal(at('2024-01-15T10:30:00Z'), '2024-01-15T10:30:00.000Z');
+  assert.equal(at('2025-06-01T00:00:00Z'), '2025-06-01T00:00:00.000Z');
+  assert.throws(() => at('not a date'), /options\.now/);
+  assert.throws(() => at('not a date'), /options\.now/);
+  assert.equal(at('2024-01-15T10:30:00Z'), '2024-01-15T10:30:00.000Z');
+  const clock = new Date('2024-01-15T10:30:00Z');
+  assert.equal(at(clock), '2024-01-15T10:30:00.000Z');
+  clock.setUTCFullYear(2030);
+  assert.equal(at(clock), '2030-01-15T10:30:00.000Z');
+  assert.equal(pkg.validate('users', {}).ok, false);
+  assert.equal(pkg.validate('appconfigs', { key: 'k', value: 1 }).ok, true);
+  assert.throws(() => pkg.validate('appconfig', {}), /unknown collection/);
+  assert.equal(pkg.validate('appconfigs', { key: 'k', value: 1 }).ok, true);
+  assert.equal(pkg.validate('users', { key: 'k', value: 1 }).ok, false);
+});
+
 test('validateField: the errors of one path, with the rest of the form as context', () => {
   assert.deepEqual(pkg.validateField('users', 'email', 'ann@example.com'), []);
   const [bad] = pkg.validateField('users', 'email', 'not an email');
