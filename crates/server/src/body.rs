@@ -6,10 +6,10 @@
 //! [`MAX_DEPTH`] (400). Handlers receive a `serde_json` map and nothing else.
 //!
 //! [`forbidden_key`] and [`nested_array`] are the storage rules applied after
-//! validation, so a document behaves the same on MongoDB and on FerretDB: no
-//! key may start with `$` (query operators such as `$where` or `$gt`),
-//! contain a `.` where it would be stored, or contain a NUL byte; no array
-//! may sit directly inside another (FerretDB cannot store that).
+//! validation: no key may start with `$` (query operators such as `$where` or
+//! `$gt`), contain a `.` where it would be stored, or contain a NUL byte, on
+//! every database; no array may sit directly inside another where the
+//! database cannot store that (FerretDB; see `Store::stores_nested_arrays`).
 
 use crate::error::ApiError;
 use crate::AppState;

@@ -99,8 +99,25 @@ fn projection(res: &Resource) -> Option<Document> {
 }
 
 /// Validates `input` with the models crate, after the collection's
-/// `prepare` hook; then applies the storage rules (keys, nested arrays).
-fn validate(
+/// `prepare` hook; then applies the storage rules: keys, and nested arrays
+/// where the database cannot store them (FerretDB).
+async fn validate(
+    app: &AppState,
+    res: &Resource,
+    input: Map<String, Value>,
+    now: Date,
+) -> Result<Map<String, Value>> {
+    let doc = validate_keys(res, input, now)?;
+    if let Some(path) = nested_array(&doc) {
+        if !app.store().stores_nested_arrays().await? {
+            return Err(nested_array_error(&path));
+        }
+    }
+    Ok(doc)
+}
+
+/// [`validate`] up to the key rules, which hold on every database.
+fn validate_keys(
     res: &Resource,
     mut input: Map<String, Value>,
     now: Date,
@@ -115,9 +132,6 @@ fn validate(
         .map_err(|errors| ApiError::Validation(res.redact(errors)))?;
     if let Some(path) = operator_key.or_else(|| forbidden_key(&doc, KeyRule::Stored)) {
         return Err(forbidden_key_error(&path));
-    }
-    if let Some(path) = nested_array(&doc) {
-        return Err(nested_array_error(&path));
     }
     Ok(doc)
 }
@@ -165,7 +179,7 @@ pub async fn create(
     app.require_indexes()?;
     let now = now()?;
     let schema = res.collection.schema();
-    let doc = validate(&res, input, now)?;
+    let doc = validate(&app, &res, input, now).await?;
     let doc = hash_secrets(&app, &res, doc, |_| true).await?;
     let mut stored = codec::to_bson(schema, &doc).map_err(ApiError::internal)?;
     codec::assign_ids(schema, &mut stored);
@@ -383,7 +397,7 @@ pub async fn update(
         for (k, v) in &patch {
             merged.insert(k.clone(), v.clone());
         }
-        let doc = validate(&res, merged, now)?;
+        let doc = validate(&app, &res, merged, now).await?;
         let doc = hash_secrets(&app, &res, doc, |k| patch.contains_key(k)).await?;
         let mut next = codec::to_bson(schema, &doc).map_err(ApiError::internal)?;
         codec::assign_ids(schema, &mut next);

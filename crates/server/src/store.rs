@@ -87,6 +87,9 @@ pub fn classify(e: &mongodb::error::Error) -> StoreError {
 pub struct Store {
     db: Database,
     timeout: Duration,
+    /// Whether the database stores an array directly inside an array; asked
+    /// once (`buildInfo`), the first time a document needs it.
+    nested_arrays: std::sync::OnceLock<bool>,
 }
 
 impl Store {
@@ -112,6 +115,7 @@ impl Store {
         Ok(Self {
             db: client.database(&name),
             timeout,
+            nested_arrays: std::sync::OnceLock::new(),
         })
     }
 
@@ -132,6 +136,21 @@ impl Store {
 
     fn coll(&self, name: &str) -> mongodb::Collection<Document> {
         self.db.collection(name)
+    }
+
+    /// Whether the database can store an array directly inside an array:
+    /// MongoDB can, FerretDB 1.x cannot. Asked with `buildInfo` the first
+    /// time, then remembered.
+    pub async fn stores_nested_arrays(&self) -> Result<bool, StoreError> {
+        if let Some(known) = self.nested_arrays.get() {
+            return Ok(*known);
+        }
+        let admin = self.db.client().database("admin");
+        let info = self.run(admin.run_command(doc! { "buildInfo": 1 })).await?;
+        let known = *self
+            .nested_arrays
+            .get_or_init(|| stores_nested_arrays(&info));
+        Ok(known)
     }
 
     /// `{ping: 1}`.
@@ -221,8 +240,29 @@ impl Store {
     }
 }
 
+/// Whether a server with this `buildInfo` answer stores arrays directly inside
+/// arrays: FerretDB, which adds `ferretdbVersion` to the answer, does not.
+pub fn stores_nested_arrays(build_info: &Document) -> bool {
+    !build_info.contains_key("ferretdbVersion") && !build_info.contains_key("ferretdbFeatures")
+}
+
 async fn deadline<F: Future>(timeout: Duration, fut: F) -> Result<F::Output, StoreError> {
     tokio::time::timeout(timeout, fut)
         .await
         .map_err(|_| StoreError::Unavailable(format!("no answer within {timeout:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ferretdb_is_told_apart_by_its_build_info() {
+        // As FerretDB 1.24 answers (abridged), and as MongoDB 7 does.
+        let ferret = doc! { "version": "7.0.42", "ferretdbVersion": "unknown", "ferretdbFeatures": {}, "ok": 1 };
+        let mongo =
+            doc! { "version": "7.0.14", "gitVersion": "ce59cfc6", "modules": [], "ok": 1.0 };
+        assert!(!stores_nested_arrays(&ferret));
+        assert!(stores_nested_arrays(&mongo));
+    }
 }

@@ -20,8 +20,8 @@
 use onelastai_models::json::{self, Json, Object};
 use onelastai_models::{Date, ErrorKind, FieldError};
 use serde_json::Value;
-use wasm_bindgen::prelude::*;
 use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/src/boundary.js")]
