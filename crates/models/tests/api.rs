@@ -138,3 +138,28 @@ fn secrets_are_declared_on_the_fields() {
         assert_eq!(c.schema().secret_fields().count(), 0, "{c}");
     }
 }
+
+#[test]
+fn mixed_values_nest_at_most_100_levels() {
+    // `levels` arrays around a number: the value nests `levels` deep.
+    let nested =
+        |levels: usize| (0..levels).fold(serde_json::json!(1), |v, _| serde_json::json!([v]));
+    let at = |levels: usize| {
+        Collection::AppConfigs.validate(
+            &serde_json::json!({"key": "k", "value": nested(levels)}),
+            now(),
+        )
+    };
+    assert!(at(0).is_ok());
+    assert!(at(100).is_ok());
+    let errors = at(101).err().unwrap_or_default();
+    assert_eq!(kinds(&errors), vec![("value".to_string(), ErrorKind::Cast)]);
+    assert!(errors[0].message.contains("nested deeper than 100 levels"));
+    // An empty array innermost counts like the number did.
+    let around_empty = |levels: usize| {
+        let value = (0..levels).fold(serde_json::json!([]), |v, _| serde_json::json!([v]));
+        Collection::AppConfigs.validate(&serde_json::json!({"key": "k", "value": value}), now())
+    };
+    assert!(around_empty(100).is_ok());
+    assert!(around_empty(101).is_err());
+}

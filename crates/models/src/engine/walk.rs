@@ -458,7 +458,7 @@ impl Walker {
             if rules.required && v.is_null() {
                 self.required();
             }
-            if nesting_depth(v) > MAX_NESTING {
+            if nested_deeper_than(v, MAX_NESTING) {
                 let msg = format!(
                     "Path `{}` is nested deeper than {MAX_NESTING} levels, which MongoDB cannot store.",
                     self.rel()
@@ -588,25 +588,19 @@ impl<'p, 'a> Lookup<'p, 'a> {
 /// checked against it before any recursive work (see COMPATIBILITY.md).
 pub const MAX_NESTING: usize = 100;
 
-/// How deeply a value nests, measured without recursion.
-fn nesting_depth(v: &Json<'_>) -> usize {
-    if !matches!(v, Json::Array(_) | Json::Object(_)) {
-        return 0;
+/// Whether a value nests deeper than `limit` levels. Recursive, but never
+/// more than `limit + 1` calls deep, whatever the value's depth.
+fn nested_deeper_than(v: &Json<'_>, limit: usize) -> bool {
+    let children: &mut dyn Iterator<Item = &Json<'_>> = match v {
+        Json::Array(items) => &mut items.iter(),
+        Json::Object(pairs) => &mut pairs.iter().map(|(_, x)| x),
+        _ => return false,
+    };
+    let mut children = children.peekable();
+    if children.peek().is_none() {
+        return false;
     }
-    let mut deepest = 0;
-    let mut stack = vec![(v, 0usize)];
-    while let Some((v, d)) = stack.pop() {
-        deepest = deepest.max(d);
-        if d > MAX_NESTING {
-            break;
-        }
-        match v {
-            Json::Array(items) => stack.extend(items.iter().map(|x| (x, d + 1))),
-            Json::Object(m) => stack.extend(m.iter().map(|(_, x)| (x, d + 1))),
-            _ => {}
-        }
-    }
-    deepest
+    limit == 0 || children.any(|x| nested_deeper_than(x, limit - 1))
 }
 
 /// The `because of "..."` Mongoose appends for some types' cast errors.
