@@ -12,20 +12,12 @@ fn main() {
     divan::main();
 }
 
+#[path = "../tests/support/vectors.rs"]
+mod vectors;
+
 /// The spec example document of a collection, as JSON bytes.
 fn example(c: Collection) -> Vec<u8> {
-    let path = format!(
-        "{}/../../tests/vectors/{}.json",
-        env!("CARGO_MANIFEST_DIR"),
-        c.name()
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let case = file["cases"]
-        .as_array()
-        .and_then(|cases| cases.iter().find(|k| k["name"] == "spec example document"))
-        .unwrap_or_else(|| panic!("{path}: no spec example document"));
-    serde_json::to_vec(&case["input"]).unwrap_or_default()
+    serde_json::to_vec(&vectors::spec_example(c.name())).unwrap_or_default()
 }
 
 #[divan::bench(args = Collection::ALL.map(Collection::name))]

@@ -5,12 +5,9 @@
 use onelastai_models::json::{self, Json};
 use onelastai_models::{Collection, Date};
 use serde_json::Value;
-use std::collections::BTreeSet;
-use std::path::PathBuf;
 
-fn vectors_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors")
-}
+#[path = "support/vectors.rs"]
+mod vectors;
 
 /// Compares one case; returns the differences found.
 fn check_case(collection: Collection, case: &Value) -> Vec<String> {
@@ -47,25 +44,8 @@ fn check_case(collection: Collection, case: &Value) -> Vec<String> {
             "{name}: valid {got_valid}, Mongoose says {want_valid}"
         ));
     }
-    let want: BTreeSet<(String, String, String)> = case["errors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| {
-            let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
-            (s("path"), s("kind"), s("message"))
-        })
-        .collect();
-    let got: BTreeSet<(String, String, String)> = got_errors
-        .iter()
-        .map(|e| {
-            (
-                e.path.clone(),
-                e.kind.as_str().to_string(),
-                e.message.clone(),
-            )
-        })
-        .collect();
+    let want = vectors::file_errors(case);
+    let got = vectors::error_keys(&got_errors);
     for missing in want.difference(&got) {
         diffs.push(format!("{name}: missing error {missing:?}"));
     }
@@ -90,11 +70,7 @@ fn every_vector_agrees_with_mongoose() {
     let mut cases = 0;
     let mut diffs = Vec::new();
     for collection in Collection::ALL {
-        let path = vectors_dir().join(format!("{}.json", collection.name()));
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let file: Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file = vectors::file(collection.name());
         assert_eq!(file["collection"], collection.name());
         let list = file["cases"].as_array().cloned().unwrap_or_default();
         assert!(

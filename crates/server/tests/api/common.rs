@@ -293,33 +293,6 @@ impl TestServer {
     }
 }
 
-/// The cases of `tests/vectors/<collection>.json`.
-pub fn vector_cases(collection: &str) -> Vec<Value> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/vectors")
-        .join(format!("{collection}.json"));
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => panic!("{}: {e}", path.display()),
-    };
-    let file: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => panic!("{}: {e}", path.display()),
-    };
-    file["cases"].as_array().cloned().unwrap_or_default()
-}
-
-/// The vector case of this name.
-pub fn vector_case(collection: &str, name: &str) -> Value {
-    match vector_cases(collection)
-        .into_iter()
-        .find(|c| c["name"] == name)
-    {
-        Some(c) => c,
-        None => panic!("{collection}: no vector case {name:?}"),
-    }
-}
-
 /// Whether an ISO date string lies within `[from, to]` (epoch ms).
 pub fn iso_within(v: &Value, from: i64, to: i64) -> bool {
     v.as_str()

@@ -1,7 +1,8 @@
 //! Create, read, list, patch and delete on all 17 collections with the
 //! spec's example documents; indexes present after start.
 
-use crate::common::{iso_within, now_ms, vector_case, TestServer};
+use crate::common::{iso_within, now_ms, TestServer};
+use crate::vector_files;
 use onelastai_models::engine::Kind;
 use onelastai_models::Collection;
 use onelastai_server::query::sortable_fields;
@@ -82,7 +83,7 @@ async fn crud_on_every_collection_with_the_spec_examples() {
     let server = TestServer::start("crud").await;
     for c in Collection::ALL {
         let route = c.route();
-        let case = vector_case(c.name(), "spec example document");
+        let case = vector_files::case(c.name(), vector_files::SPEC_EXAMPLE);
         let input = &case["input"];
         let t0 = now_ms();
 

@@ -3,6 +3,8 @@
 //! module per proof point of the server issue.
 
 mod common;
+#[path = "../../../models/tests/support/vectors.rs"]
+mod vector_files;
 
 mod bad_input;
 mod crud;

@@ -13,13 +13,13 @@
 //!   when the database cannot store it (FerretDB; MongoDB can);
 //! - the `value` of an error on a secret path is left out.
 
-use crate::common::{iso_within, now_ms, vector_cases, TestServer};
+use crate::common::{iso_within, now_ms, TestServer};
+use crate::vector_files;
 use onelastai_models::subscriptions::{calculate_expiry_date, Plan};
 use onelastai_models::{Collection, Date};
 use onelastai_server::body::{forbidden_key, nested_array, KeyRule};
 use onelastai_server::resource::Resource;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
 
 /// What the server must answer for one case.
 enum Expect {
@@ -123,7 +123,7 @@ async fn every_vector_over_http_agrees_with_the_crate() {
     for c in Collection::ALL {
         let res = Resource::of(c);
         let route = c.route();
-        for case in vector_cases(c.name()) {
+        for case in vector_files::cases(c.name()) {
             cases += 1;
             let name = case["name"].as_str().unwrap_or("?").to_string();
             let tag = format!("{route} / {name}");
@@ -135,15 +135,7 @@ async fn every_vector_over_http_agrees_with_the_crate() {
             let want = expectation(c, input, now, nested_arrays);
 
             // Mongoose's own answer, from the file: same verdict and error set.
-            let file_errors: BTreeSet<(String, String, String)> = case["errors"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|e| {
-                    let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
-                    (s("path"), s("kind"), s("message"))
-                })
-                .collect();
+            let file_errors = vector_files::file_errors(&case);
 
             match want {
                 Expect::Invalid(errors) => {
@@ -159,17 +151,7 @@ async fn every_vector_over_http_agrees_with_the_crate() {
                             "{tag}: errors differ\n  got:  {got}\n  want: {want_json}"
                         ));
                     }
-                    let got_set: BTreeSet<(String, String, String)> = errors
-                        .iter()
-                        .map(|e| {
-                            (
-                                e.path.clone(),
-                                e.kind.as_str().to_string(),
-                                e.message.clone(),
-                            )
-                        })
-                        .collect();
-                    if got_set != file_errors {
+                    if vector_files::error_keys(&errors) != file_errors {
                         diffs.push(format!("{tag}: errors differ from the vector file"));
                     }
                     if server.count(c.name()).await != 0 {
