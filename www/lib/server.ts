@@ -45,14 +45,14 @@ export async function callApi(path: string, init: { method?: string; body?: unkn
   return { status: res.status, body };
 }
 
-/** Lists documents of a collection route (`users`, `tools`, ...), newest first when supported. */
+/** Lists documents of a collection route (`users`, `tools`, ...), newest first. */
 export async function listDocuments(route: string, limit = 20): Promise<{ items: Record<string, unknown>[]; error?: string }> {
-  const res = await callApi(`/api/${route}?limit=${limit}`);
+  // `_id` is always sortable and grows with insertion time, so `-_id` is newest first.
+  const res = await callApi(`/api/${route}?sort=-_id&limit=${limit}`);
   if (res.status !== 200) {
     const message = (res.body as { error?: string } | null)?.error ?? `HTTP ${res.status}`;
     return { items: [], error: message };
   }
-  const body = res.body as { items?: Record<string, unknown>[]; data?: Record<string, unknown>[] } | unknown[];
-  if (Array.isArray(body)) return { items: body as Record<string, unknown>[] };
-  return { items: body.items ?? body.data ?? [] };
+  // The server answers every list with `{ items, nextCursor }`.
+  return { items: (res.body as { items: Record<string, unknown>[] }).items };
 }
