@@ -11,7 +11,7 @@ export interface FieldErrorLike {
 }
 
 /** Keeps the first message per path. */
-export function toErrorMap(errors: readonly FieldErrorLike[]): ErrorMap {
+export function toErrorMap(errors: readonly Pick<FieldErrorLike, 'path' | 'message'>[]): ErrorMap {
   const map: ErrorMap = {};
   for (const e of errors) if (!(e.path in map)) map[e.path] = e.message;
   return map;

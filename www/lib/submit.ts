@@ -26,19 +26,15 @@ export async function submitDocument(collection: string, doc: unknown, conflictP
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (res.ok) return { ok: true, document: body };
-  const fieldErrors: ErrorMap = {};
-  const errors = Array.isArray(body.errors) ? (body.errors as ServerFieldError[]) : [];
-  for (const e of errors) {
-    if (e && typeof e.path === 'string' && !fieldErrors[e.path]) fieldErrors[e.path] = e.message;
-  }
+  const errors = Array.isArray(body.errors) ? (body.errors as (ServerFieldError | null)[]) : [];
+  const fieldErrors: ErrorMap = toErrorMap(errors.filter((e): e is ServerFieldError => !!e && typeof e.path === 'string'));
   // Prefer a sentence meant for people; `error` may be a machine code (`duplicate_key`).
   const sentence = (v: unknown) => (typeof v === 'string' && /\s/.test(v) ? v : '');
   let message = sentence(body.message) || sentence(body.error);
   if (res.status === 409) {
-    const fields = Array.isArray(body.fields) ? (body.fields as string[]) : conflictPaths;
-    const text = message || 'This already exists.';
-    for (const f of fields.length ? fields : conflictPaths) if (!fieldErrors[f]) fieldErrors[f] = text;
     message = message || 'This already exists.';
+    const fields = Array.isArray(body.fields) ? (body.fields as string[]) : conflictPaths;
+    for (const f of fields.length ? fields : conflictPaths) if (!fieldErrors[f]) fieldErrors[f] = message;
   } else if (res.status === 422) {
     message = message || 'The server found problems with some fields.';
   } else if (res.status === 503) {
