@@ -115,21 +115,22 @@ pub enum KeyRule {
 
 /// The dotted path of the first key `rule` forbids, if any.
 pub fn forbidden_key(m: &Map<String, Value>, rule: KeyRule) -> Option<String> {
+    fn object(m: &Map<String, Value>, rule: KeyRule, path: &mut Vec<String>) -> bool {
+        for (k, v) in m {
+            path.push(k.clone());
+            let bad = k.starts_with('$')
+                || k.contains('\0')
+                || (matches!(rule, KeyRule::Stored) && k.contains('.'));
+            if bad || walk(v, rule, path) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
     fn walk(v: &Value, rule: KeyRule, path: &mut Vec<String>) -> bool {
         match v {
-            Value::Object(m) => {
-                for (k, v) in m {
-                    path.push(k.clone());
-                    let bad = k.starts_with('$')
-                        || k.contains('\0')
-                        || (matches!(rule, KeyRule::Stored) && k.contains('.'));
-                    if bad || walk(v, rule, path) {
-                        return true;
-                    }
-                    path.pop();
-                }
-                false
-            }
+            Value::Object(m) => object(m, rule, path),
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     path.push(i.to_string());
@@ -144,8 +145,7 @@ pub fn forbidden_key(m: &Map<String, Value>, rule: KeyRule) -> Option<String> {
         }
     }
     let mut path = Vec::new();
-    let root = Value::Object(m.clone());
-    walk(&root, rule, &mut path).then(|| path.join("."))
+    object(m, rule, &mut path).then(|| path.join("."))
 }
 
 /// The 400 for a key [`forbidden_key`] found.

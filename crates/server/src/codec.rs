@@ -114,21 +114,17 @@ fn plain(v: &Value) -> Bson {
     }
 }
 
+/// A JSON number as js-bson would store it (see [`f64_to_bson`]).
+fn number(n: &Number) -> Bson {
+    f64_to_bson(js::as_f64(n))
+}
+
 /// js-bson's rule: integral and within int32 -> `Int32`, else `Double`.
-pub fn number(n: &Number) -> Bson {
-    let x = js::as_f64(n);
+pub fn f64_to_bson(x: f64) -> Bson {
     if x.fract() == 0.0 && (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&x) {
         Bson::Int32(x as i32)
     } else {
         Bson::Double(x)
-    }
-}
-
-/// A number (from a query string) as js-bson would store it.
-pub fn f64_to_bson(x: f64) -> Bson {
-    match js::number_value(x) {
-        Value::Number(n) => number(&n),
-        _ => Bson::Double(x),
     }
 }
 
@@ -140,7 +136,7 @@ pub fn to_json(doc: &Document) -> Map<String, Value> {
 }
 
 /// One stored value as JSON.
-pub fn bson_to_json(v: &Bson) -> Value {
+fn bson_to_json(v: &Bson) -> Value {
     match v {
         Bson::Null | Bson::Undefined => Value::Null,
         Bson::Boolean(b) => Value::Bool(*b),

@@ -238,18 +238,12 @@ fn cast(kind: &Kind, rules: &Rules, raw: &str) -> Result<Bson, String> {
             }
             Ok(Bson::String(s))
         }
-        Kind::Number => {
-            let n = if raw.trim().is_empty() {
-                f64::NAN
-            } else {
-                js::string_to_number(raw)
-            };
-            if n.is_finite() {
-                Ok(codec::f64_to_bson(n))
-            } else {
-                Err(format!("{raw:?} is not a number"))
-            }
-        }
+        // As documents cast, except that a blank value filters nothing:
+        // `Number("  ")` is 0, and `''` casts to null.
+        Kind::Number => match cast::number(&Json::String(raw.into())) {
+            Ok(Json::Number(n)) if !js::trim(raw).is_empty() => Ok(codec::f64_to_bson(n)),
+            _ => Err(format!("{raw:?} is not a number")),
+        },
         Kind::Boolean => match cast::boolean(&Json::String(raw.into())) {
             Ok(Json::Bool(b)) => Ok(Bson::Boolean(b)),
             _ => Err(format!("{raw:?} is not a boolean")),
@@ -276,14 +270,13 @@ fn parse_date(raw: &str) -> Option<Date> {
 /// The next-page cursor after `last` (a document as returned, JSON).
 pub fn next_cursor(q: &ListQuery, last: &Map<String, Value>) -> Option<String> {
     let id = last.get("_id")?.as_str()?.to_string();
-    let mut v = Some(&Value::Object(last.clone())).cloned();
-    for seg in q.sort_field.split('.') {
-        v = v.and_then(|x| x.get(seg).cloned());
-    }
+    let mut segments = q.sort_field.split('.');
+    let first = segments.next().and_then(|k| last.get(k));
+    let v = segments.fold(first, |v, k| v.and_then(|x| x.get(k)));
     let cursor = Cursor {
         k: q.sort_field.clone(),
         d: q.direction,
-        v: v.unwrap_or(Value::Null),
+        v: v.cloned().unwrap_or(Value::Null),
         id,
     };
     let json = serde_json::to_vec(&cursor).ok()?;

@@ -3,7 +3,7 @@
 //! verifies.
 
 use crate::common::{register_secret, TestServer, SCANNED};
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use onelastai_server::password::verify;
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 
@@ -11,12 +11,7 @@ fn verifies(password: &str, stored: Option<&bson::Bson>) -> bool {
     let Some(bson::Bson::String(hash)) = stored else {
         return false;
     };
-    hash.starts_with("$argon2id$")
-        && PasswordHash::new(hash).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
+    hash.starts_with("$argon2id$") && verify(password, hash)
 }
 
 #[tokio::test]
