@@ -35,3 +35,8 @@ export function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
   }
   return out as Partial<T>;
 }
+
+/** A fresh client-made document id such as `user_1718000000000_k3j9qz`. */
+export function newId(prefix: string): string {
+  return `${prefix}_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+}

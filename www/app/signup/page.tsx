@@ -1,8 +1,8 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { Field, Loading } from '@/components/Field';
-import { compact, withPathErrors, type ErrorMap } from '@/lib/forms';
+import { Banner, Field, Loading, SelectField, type BannerState } from '@/components/Field';
+import { compact, newId, withPathErrors, type ErrorMap } from '@/lib/forms';
 import { useModels } from '@/lib/models';
 import { submitValidated } from '@/lib/submit';
 
@@ -30,15 +30,23 @@ const EMPTY: SignUpForm = {
   website: '',
 };
 
+const AUTH_METHODS: { value: SignUpForm['authMethod']; label: string }[] = [
+  { value: 'password', label: 'Password' },
+  { value: 'passwordless', label: 'Email link (no password)' },
+];
+
+/** The user document the form describes; blank optional fields are left out. */
+const toDocument = (form: SignUpForm, id: string) => ({ id, ...compact({ ...form }) });
+
 export default function SignUpPage() {
   const models = useModels();
   const [form, setForm] = useState<SignUpForm>(EMPTY);
-  const [userId] = useState(() => `user_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`);
+  const [userId, setUserId] = useState(() => newId('user'));
   const [errors, setErrors] = useState<ErrorMap>({});
-  const [banner, setBanner] = useState<{ ok: boolean; text: string } | null>(null);
+  const [banner, setBanner] = useState<BannerState | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const doc = useMemo(() => ({ id: userId, ...compact({ ...form }) }), [form, userId]);
+  const doc = useMemo(() => toDocument(form, userId), [form, userId]);
   const verdict = useMemo(() => (models ? models.validate('users', doc) : null), [models, doc]);
 
   if (!models) return <Loading what="the sign-up form" />;
@@ -48,7 +56,7 @@ export default function SignUpPage() {
     setForm(next);
     setBanner(null);
     if (!models) return;
-    const context = { id: userId, ...compact({ ...next }) };
+    const context = toDocument(next, userId);
     // Live feedback: the field's own rules, with the rest of the form as context.
     let nextErrors = withPathErrors(errors, key, value === '' ? [] : models.validateField('users', key, value, { document: context }));
     if (key === 'authMethod' && next.password !== '') {
@@ -66,6 +74,8 @@ export default function SignUpPage() {
       setBanner({ ok: true, text: `Welcome${form.name ? `, ${form.name.trim()}` : ''}! Your account ${form.email.toLowerCase()} is ready.` });
       setForm(EMPTY);
       setErrors({});
+      // The next account needs its own id: the server refuses a second `id`.
+      setUserId(newId('user'));
     } else {
       setErrors(res.fieldErrors);
       if (res.message) setBanner({ ok: false, text: res.message });
@@ -90,20 +100,19 @@ export default function SignUpPage() {
       <h1>Create your account</h1>
       <p className="lead">Checked as you type, by the same rules the server applies.</p>
       <form className="card" onSubmit={submit} noValidate data-testid="signup-form">
-        {banner ? (
-          <div className={`banner ${banner.ok ? 'ok' : 'error'}`} role="status" data-testid="banner">
-            {banner.text}
-          </div>
-        ) : null}
+        <Banner banner={banner} />
         <div className="grid">
           {text('email', 'Email', { type: 'email', wide: true })}
           {text('name', 'Name')}
-          <Field id="authMethod" label="Sign-in method" error={errors.authMethod}>
-            <select id="authMethod" name="authMethod" value={form.authMethod} onChange={(e) => change('authMethod', e.target.value as SignUpForm['authMethod'])}>
-              <option value="password">Password</option>
-              <option value="passwordless">Email link (no password)</option>
-            </select>
-          </Field>
+          <SelectField
+            id="authMethod"
+            name="authMethod"
+            label="Sign-in method"
+            error={errors.authMethod}
+            value={form.authMethod}
+            options={AUTH_METHODS}
+            onChange={(v) => change('authMethod', v)}
+          />
           {text('password', 'Password', { type: 'password', hint: 'At least 8 characters for password sign-in.', wide: true })}
           <Field id="bio" label="Bio" error={errors.bio} hint="Up to 500 characters." wide>
             <textarea id="bio" name="bio" value={form.bio} onChange={(e) => change('bio', e.target.value)} />
