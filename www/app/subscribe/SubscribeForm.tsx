@@ -1,7 +1,8 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { Field, Loading } from '@/components/Field';
+import { Banner, Loading, SelectField, type BannerState } from '@/components/Field';
+import { formatUtc } from '@/lib/format';
 import { type ErrorMap } from '@/lib/forms';
 import { useModels } from '@/lib/models';
 import { submitValidated } from '@/lib/submit';
@@ -27,13 +28,16 @@ const PLANS = [
 
 type PlanId = (typeof PLANS)[number]['id'];
 
+const AGENT_OPTIONS = AGENTS.map((a) => ({ value: a.id, label: a.name }));
+const PLAN_OPTIONS = PLANS.map((p) => ({ value: p.id, label: `${p.label} ($${p.price.toFixed(2)})` }));
+
 export function SubscribeForm({ users, loadError }: { users: UserOption[]; loadError?: string | undefined }) {
   const models = useModels();
   const [userId, setUserId] = useState(users[0]?.id ?? '');
   const [agentId, setAgentId] = useState(AGENTS[0]?.id ?? '');
   const [plan, setPlan] = useState<PlanId>('monthly');
   const [errors, setErrors] = useState<ErrorMap>({});
-  const [banner, setBanner] = useState<{ ok: boolean; text: string } | null>(null);
+  const [banner, setBanner] = useState<BannerState | null>(null);
   const [busy, setBusy] = useState(false);
   const [startDate] = useState(() => new Date());
 
@@ -54,7 +58,7 @@ export function SubscribeForm({ users, loadError }: { users: UserOption[]; loadE
     setBusy(false);
     if (res.ok) {
       const agent = AGENTS.find((a) => a.id === agentId)?.name ?? agentId;
-      setBanner({ ok: true, text: `Subscribed to ${agent} until ${expiry?.toUTCString().replace('GMT', 'UTC') ?? ''}.` });
+      setBanner({ ok: true, text: `Subscribed to ${agent} until ${expiry ? formatUtc(expiry) : ''}.` });
       setErrors({});
     } else {
       if (res.status === 409) {
@@ -76,44 +80,24 @@ export function SubscribeForm({ users, loadError }: { users: UserOption[]; loadE
   return (
     <form className="card" onSubmit={submit} noValidate data-testid="subscribe-form">
       {loadError ? <div className="banner error">Could not load users: {loadError}</div> : null}
-      {banner ? (
-        <div className={`banner ${banner.ok ? 'ok' : 'error'}`} role="status" data-testid="banner">
-          {banner.text}
-        </div>
-      ) : null}
+      <Banner banner={banner} />
       <div className="grid">
-        <Field id="userId" label="Account" error={errors.userId} hint={users.length ? undefined : 'Sign up first.'}>
-          <select id="userId" value={userId} onChange={(e) => { setUserId(e.target.value); reset(); }}>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="agentId" label="Agent" error={errors.agentId}>
-          <select id="agentId" value={agentId} onChange={(e) => { setAgentId(e.target.value); reset(); }}>
-            {AGENTS.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="plan" label="Plan" error={errors.plan}>
-          <select id="plan" value={plan} onChange={(e) => { setPlan(e.target.value as PlanId); reset(); }}>
-            {PLANS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label} (${p.price.toFixed(2)})
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          id="userId"
+          label="Account"
+          error={errors.userId}
+          hint={users.length ? undefined : 'Sign up first.'}
+          value={userId}
+          options={users.map((u) => ({ value: u.id, label: u.label }))}
+          onChange={(v) => { setUserId(v); reset(); }}
+        />
+        <SelectField id="agentId" label="Agent" error={errors.agentId} value={agentId} options={AGENT_OPTIONS} onChange={(v) => { setAgentId(v); reset(); }} />
+        <SelectField id="plan" label="Plan" error={errors.plan} value={plan} options={PLAN_OPTIONS} onChange={(v) => { setPlan(v); reset(); }} />
         <div className="field">
           <label>Ends</label>
           <div className="preview" data-testid="expiry-preview">
             {expiry ? (
-              <strong>{expiry.toUTCString().replace('GMT', 'UTC')}</strong>
+              <strong>{formatUtc(expiry)}</strong>
             ) : (
               '—'
             )}
