@@ -1,8 +1,8 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { Field, Loading } from '@/components/Field';
-import { toErrorMap, type ErrorMap } from '@/lib/forms';
+import { Banner, Field, Loading, SelectField, type BannerState } from '@/components/Field';
+import { newId, toErrorMap, withPathErrors, type ErrorMap } from '@/lib/forms';
 import { useModels } from '@/lib/models';
 import { submitValidated } from '@/lib/submit';
 
@@ -20,7 +20,7 @@ interface InputRow {
   required: boolean;
 }
 
-const CATEGORIES = ['data-processing', 'integration', 'analytics', 'automation', 'utility', 'ai', 'custom'];
+const CATEGORIES = ['data-processing', 'integration', 'analytics', 'automation', 'utility', 'ai', 'custom'].map((c) => ({ value: c, label: c }));
 const INPUT_TYPES = ['string', 'number', 'boolean', 'array', 'object', 'file', 'multiselect'];
 
 const slugify = (s: string) =>
@@ -32,10 +32,11 @@ const slugify = (s: string) =>
 
 export default function PublishToolPage() {
   const models = useModels();
-  const [toolId] = useState(() => `tool_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`);
+  const [toolId] = useState(() => newId('tool'));
   const [name, setName] = useState('');
-  const [slug, setSlug] = useState('');
-  const [slugEdited, setSlugEdited] = useState(false);
+  // The slug follows the name until the person edits it.
+  const [slugInput, setSlugInput] = useState<string | null>(null);
+  const slug = slugInput ?? slugify(name);
   const [description, setDescription] = useState('');
   const [category, setCategory] = useState('utility');
   const [tags, setTags] = useState('');
@@ -48,7 +49,7 @@ export default function PublishToolPage() {
   const [inputs, setInputs] = useState<InputRow[]>([{ id: 'url', name: 'URL', type: 'string', description: '', required: true }]);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [serverErrors, setServerErrors] = useState<ErrorMap>({});
-  const [banner, setBanner] = useState<{ ok: boolean; text: string } | null>(null);
+  const [banner, setBanner] = useState<BannerState | null>(null);
   const [busy, setBusy] = useState(false);
 
   const doc = useMemo(
@@ -80,14 +81,11 @@ export default function PublishToolPage() {
 
   if (!models) return <Loading what="the marketplace form" />;
 
-  // Errors show on the fields a person has touched (all of them after a submit attempt).
-  const err = (path: string): string | undefined => serverErrors[path] ?? (touched.has(path) || touched.has('*') ? liveErrors[path] : undefined);
+  // The server's errors show wherever they point; the browser's on the fields a person has touched.
+  const err = (path: string): string | undefined => serverErrors[path] ?? (touched.has(path) ? liveErrors[path] : undefined);
   const touch = (path: string) => {
     setBanner(null);
-    setServerErrors((e) => {
-      const { [path]: _drop, ...rest } = e;
-      return rest;
-    });
+    setServerErrors((e) => withPathErrors(e, path, []));
     setTouched((t) => new Set(t).add(path));
   };
 
@@ -102,8 +100,6 @@ export default function PublishToolPage() {
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
-    setTouched(new Set(['*']));
-    if (!verdict?.ok) return; // the touched fields now show the browser's errors
     setBusy(true);
     const res = await submitValidated('tools', doc, verdict, ['metadata.slug']);
     setBusy(false);
@@ -136,32 +132,21 @@ export default function PublishToolPage() {
       <h1>Publish a tool</h1>
       <p className="lead">List your tool in the marketplace. Every row is checked as you edit it.</p>
       <form onSubmit={submit} noValidate data-testid="tool-form">
-        {banner ? (
-          <div className={`banner ${banner.ok ? 'ok' : 'error'}`} role="status" data-testid="banner">
-            {banner.text}
-          </div>
-        ) : null}
+        <Banner banner={banner} />
         <section className="card">
           <h2>Listing</h2>
           <div className="grid">
-            {input('metadata.name', 'Name', name, (v) => {
-              setName(v);
-              if (!slugEdited) setSlug(slugify(v));
-            })}
-            {input('metadata.slug', 'Slug', slug, (v) => {
-              setSlug(v);
-              setSlugEdited(true);
-            })}
+            {input('metadata.name', 'Name', name, setName)}
+            {input('metadata.slug', 'Slug', slug, setSlugInput)}
             {input('metadata.description', 'Short description', description, setDescription, { wide: true })}
-            <Field id="metadata.category" label="Category" error={err('metadata.category')}>
-              <select id="metadata.category" value={category} onChange={(e) => { setCategory(e.target.value); touch('metadata.category'); }}>
-                {CATEGORIES.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <SelectField
+              id="metadata.category"
+              label="Category"
+              error={err('metadata.category')}
+              value={category}
+              options={CATEGORIES}
+              onChange={(v) => { setCategory(v); touch('metadata.category'); }}
+            />
             {input('metadata.tags', 'Tags', tags, setTags, { hint: 'Comma separated.' })}
             {input('metadata.author.name', 'Author', authorName, setAuthorName)}
             {input('metadata.author.id', 'Author id', authorId, setAuthorId)}
