@@ -8,8 +8,8 @@
 //!   `__v`, `createdAt`/`updatedAt` for `timestamps` collections),
 //! * the TypeScript shape (tsify attributes, behind the crate's
 //!   `typescript` feature),
-//! * a runtime `Schema` value (field names, kinds, rules, indexes) that the
-//!   crate's one rules engine applies to every collection.
+//! * a `Schema` constant (field names, kinds, rules, indexes), built by the
+//!   compiler, that the crate's one rules engine applies to every collection.
 //!
 //! It knows nothing about any one collection.
 
@@ -216,10 +216,6 @@ fn expand_struct(args: Tokens, mut item: ItemStruct) -> syn::Result<Tokens> {
                 indexes: &[#(#index_specs),*],
                 check: #check,
             };
-
-            fn schema() -> &'static crate::engine::Schema {
-                &<Self as crate::engine::Model>::SCHEMA
-            }
         }
 
         impl crate::engine::FieldType for #name {

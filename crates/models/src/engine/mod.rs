@@ -25,7 +25,9 @@ pub trait Model {
     const SCHEMA: Schema;
 
     /// [`Model::SCHEMA`], as a `'static` reference.
-    fn schema() -> &'static Schema;
+    fn schema() -> &'static Schema {
+        &Self::SCHEMA
+    }
 }
 
 /// How a Rust field type maps to a Mongoose schema type.
