@@ -51,7 +51,7 @@ function lossy(value) {
  * JSON text of `value`, or `undefined` when it has none (`undefined`, a
  * function). Throws what `JSON.stringify` throws (a cycle, a throwing `toJSON`).
  */
-export function inputToJson(value) {
+function inputToJson(value) {
   let text;
   try {
     text = JSON.stringify(value);
@@ -71,7 +71,7 @@ let staged = '';
 
 /**
  * `inputToJson(value)`, kept here for `takeInput`; returns its length in
- * UTF-16 units (at most a third of its UTF-8 bytes), or `undefined` when
+ * UTF-16 units (its UTF-8 form is at most three bytes per unit), or `undefined` when
  * the value has no JSON text. Copying the text with one `encodeInto` call
  * is several times faster than wasm-bindgen's character-by-character string
  * argument, which cost as much as `JSON.stringify` itself.

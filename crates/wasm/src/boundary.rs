@@ -6,8 +6,9 @@
 //! a tree that borrows the text's strings; the engine validates that tree
 //! and its result is written as JSON text ([`WriteJson`]), which `JSON.parse`
 //! turns into plain objects, arrays and `null`: the runtime shape is exactly
-//! the JSON the models crate produces, and no `serde_json::Value` is built
-//! on the way (a valid document costs a handful of allocations).
+//! the JSON the models crate produces. `validate` builds no
+//! `serde_json::Value` on the way (a valid document costs a handful of
+//! allocations); `validateField` and error values still go through one.
 //!
 //! Measured before choosing (Node 20, users / chatsessions / tools spec
 //! examples, µs per `validate`, with the earlier `serde_json::Value` engine):
@@ -17,7 +18,7 @@
 //! 98 / 79 / 149. The walk also needs its own handling of `Date` objects,
 //! which it reads as `{}`.
 
-use onelastai_models::json::{self, Json, Object};
+use onelastai_models::json::{self, Json};
 use onelastai_models::{Date, ErrorKind, FieldError};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -92,18 +93,9 @@ pub trait WriteJson {
     fn write_json(&self, out: &mut String);
 }
 
-impl WriteJson for Object<'_> {
+impl WriteJson for Json<'_> {
     fn write_json(&self, out: &mut String) {
-        out.push('{');
-        for (i, (k, v)) in self.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json::write_str(k, out);
-            out.push(':');
-            json::write(v, out);
-        }
-        out.push('}');
+        json::write(self, out);
     }
 }
 

@@ -113,11 +113,11 @@ fn validate_document(
     let now = boundary::now_option(options)?;
     let text = match boundary::read_text(input, "") {
         Ok(text) => text,
-        Err(e) => return write_result::<json::Object>(&Err(vec![*e])),
+        Err(e) => return write_result::<json::Json>(&Err(vec![*e])),
     };
     let result = boundary::parse_text(text.as_deref(), "")
         .map_err(|e| vec![*e])
-        .and_then(|doc| collection.validate_json(&doc, now));
+        .and_then(|doc| collection.validate_json(&doc, now).map(json::Json::Object));
     write_result(&result)
 }
 
