@@ -11,7 +11,8 @@ use std::borrow::Cow;
 ///
 /// Returns the normalised document (cast values, setters applied, defaults
 /// filled, unknown keys dropped, empty objects removed) or every field error.
-/// [`validate_json`] without the conversions, for callers that hold a `Value`.
+/// [`validate_json`] with conversions from and to `serde_json::Value`, for
+/// callers that hold one.
 pub fn validate(
     schema: &Schema,
     input: &Value,
@@ -94,7 +95,8 @@ pub fn validate_path(
     };
     set_path(&mut doc, path, value.clone());
     let prefix = format!("{path}.");
-    Ok(match validate(schema, &doc, now) {
+    // Only the errors matter: the normalised document is not converted back.
+    Ok(match validate_json(schema, &Json::from_value(&doc), now) {
         Ok(_) => Vec::new(),
         Err(errors) => errors
             .into_iter()
@@ -564,7 +566,8 @@ fn validator_message(kind: ErrorKind, path: &str, rules: &Rules, value: &Json<'_
 /// Finds the fields of an input object in schema order. Objects usually
 /// come in that order (a form's fields, a document written by this engine),
 /// so the pair after the last one found is tried first; otherwise the pairs
-/// are scanned. Keys are unique (see [`json::parse_stringified`]).
+/// are scanned. Keys are assumed unique: `json::parse` and `Json::from_value`
+/// make them so, and `json::parse_stringified` trusts its text to.
 struct Lookup<'p, 'a> {
     pairs: &'p [(Cow<'a, str>, Json<'a>)],
     next: usize,
