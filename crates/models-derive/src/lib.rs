@@ -432,6 +432,7 @@ fn expand_enum(args: Tokens, mut item: ItemEnum) -> syn::Result<Tokens> {
     }
     let mut values = Vec::new();
     let mut arms = Vec::new();
+    let mut idents = Vec::new();
     for v in &item.variants {
         if !matches!(v.fields, Fields::Unit) {
             return Err(syn::Error::new_spanned(v, "enum values are unit variants"));
@@ -439,6 +440,7 @@ fn expand_enum(args: Tokens, mut item: ItemEnum) -> syn::Result<Tokens> {
         let value = kebab_case(&v.ident.to_string());
         let ident = &v.ident;
         arms.push(quote!(Self::#ident => #value));
+        idents.push(ident);
         values.push(value);
     }
     item.attrs.push(syn::parse_quote!(
@@ -457,9 +459,17 @@ fn expand_enum(args: Tokens, mut item: ItemEnum) -> syn::Result<Tokens> {
             /// The allowed values, in the spec's order.
             pub const VALUES: &'static [&'static str] = &[#(#values),*];
 
+            /// Every value, in the spec's order.
+            pub const ALL: &'static [Self] = &[#(Self::#idents),*];
+
             /// The value as stored.
             pub fn as_str(self) -> &'static str {
                 match self { #(#arms),* }
+            }
+
+            /// The value stored as `s`.
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
             }
         }
 

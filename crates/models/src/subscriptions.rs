@@ -58,18 +58,6 @@ pub enum SubscriptionStatus {
     Cancelled,
 }
 
-impl Plan {
-    /// Parses the spec's plan names.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "daily" => Some(Self::Daily),
-            "weekly" => Some(Self::Weekly),
-            "monthly" => Some(Self::Monthly),
-            _ => None,
-        }
-    }
-}
-
 /// The spec's `calculateExpiryDate(plan, startDate)`, in UTC: daily and
 /// weekly add 1 and 7 calendar days, monthly adds one calendar month with
 /// JavaScript's overflow (Jan 31 + 1 month = Mar 3 in a non-leap year).

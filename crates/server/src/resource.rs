@@ -153,7 +153,8 @@ fn fill_expiry_date(input: &mut Map<String, Value>, now: Date) {
 fn add_is_valid(doc: &mut Map<String, Value>, now: Date) {
     let status = doc
         .get("status")
-        .and_then(|s| serde_json::from_value::<SubscriptionStatus>(s.clone()).ok());
+        .and_then(Value::as_str)
+        .and_then(SubscriptionStatus::parse);
     let valid = doc
         .get("expiryDate")
         .and_then(Value::as_str)

@@ -265,12 +265,9 @@ pub fn is_subscription_valid(subscription: &JsValue, now: &JsValue) -> Result<bo
     let field = |name: &str| {
         js_sys::Reflect::get(subscription, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
     };
-    let status = field("status").as_string().and_then(|s| {
-        use SubscriptionStatus::*;
-        [Active, Expired, Cancelled]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    });
+    let status = field("status")
+        .as_string()
+        .and_then(|s| SubscriptionStatus::parse(&s));
     Ok(match read_date(&field("expiryDate")) {
         Some(expiry) => subscriptions::is_valid(status, expiry, now),
         None => false,
