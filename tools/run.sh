@@ -81,6 +81,7 @@ for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$web_port/" >/dev/null 2>&1 && break
   sleep 0.5
 done
+curl -fsS "http://127.0.0.1:$web_port/" >/dev/null || { echo "the web app did not start" >&2; exit 1; }
 
 cat <<INFO
 

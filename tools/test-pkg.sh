@@ -22,9 +22,7 @@ if [ "${1:-}" = "--update-snapshot" ]; then
 fi
 
 if [ ! -x /usr/bin/chromium ]; then
-  step "apt-get install chromium chromium-driver"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  bash tools/setup.sh --browser
 fi
 
 failed_suites=()

@@ -23,9 +23,11 @@ step "format: cargo fmt --check"
 cargo fmt --all -- --check
 ok
 
-step "lint: cargo clippy -D warnings (workspace, and the models crate's server feature)"
+step "lint: cargo clippy -D warnings (workspace, the models crate's server feature, the wasm crate on its target)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p onelastai-models --features server --all-targets -- -D warnings
+# The allocator and the JavaScript boundary compile only for wasm32.
+cargo clippy -p onelastai-models-wasm --target wasm32-unknown-unknown -- -D warnings
 ok
 
 step "the models crate builds for WebAssembly without the server feature"
