@@ -225,15 +225,13 @@ impl Walker {
     /// A CastError: `Cast to {type} failed for value ... at path "..."[ because of "..."]`.
     fn cast_error(&mut self, type_name: &str, shown: &Json<'_>, because: Option<&str>) {
         let shown = shown.to_value();
-        let mut msg = format!(
-            "Cast to {type_name} failed for value {} (type {}) at path \"{}\"",
-            js::cast_string_value(&shown),
+        let msg = cast_message(
+            type_name,
+            &shown,
             js::value_type(&shown),
-            self.rel()
+            self.rel(),
+            because,
         );
-        if let Some(reason) = because {
-            msg.push_str(&format!(" because of \"{reason}\""));
-        }
         self.fail(ErrorKind::Cast, msg, Some(shown));
     }
 
@@ -387,12 +385,10 @@ impl Walker {
                 Err(NotCastable) => {
                     let whole = Value::Array(items.iter().map(Json::to_value).collect());
                     self.at(&i.to_string(), |w| {
-                        let msg = format!(
-                            "Cast to [{}] failed for value {} (type string) at path \"{}\" because of \"CastError\"",
-                            inner.cast_name(),
-                            js::cast_string_value(&whole),
-                            w.rel()
-                        );
+                        // Mongoose shows the whole array, and calls it a string.
+                        let type_name = format!("[{}]", inner.cast_name());
+                        let msg =
+                            cast_message(&type_name, &whole, "string", w.rel(), Some("CastError"));
                         w.fail(ErrorKind::Cast, msg, Some(item.to_value()));
                     });
                     return None;
@@ -431,16 +427,12 @@ impl Walker {
                     failed = true;
                     let at = format!("{}.$*", self.rel());
                     self.at(key, |w| {
+                        // The message names the map's `$*` path, the error the key's.
                         let shown = item.to_value();
-                        let mut msg = format!(
-                            "Cast to {} failed for value {} (type {}) at path \"{at}\"",
-                            inner.cast_name(),
-                            js::cast_string_value(&shown),
-                            js::value_type(&shown)
-                        );
-                        if let Some(reason) = cast_reason(inner) {
-                            msg.push_str(&format!(" because of \"{reason}\""));
-                        }
+                        let type_name = inner.cast_name();
+                        let because = cast_reason(inner);
+                        let msg =
+                            cast_message(&type_name, &shown, js::value_type(&shown), &at, because);
                         w.fail(ErrorKind::Cast, msg, Some(shown));
                     });
                 }
@@ -604,6 +596,25 @@ fn nested_deeper_than(v: &Json<'_>, limit: usize) -> bool {
         return false;
     }
     limit == 0 || children.any(|x| nested_deeper_than(x, limit - 1))
+}
+
+/// Mongoose's CastError message:
+/// `Cast to {type} failed for value {shown} (type {shown_type}) at path "{at}"[ because of "{because}"]`.
+fn cast_message(
+    type_name: &str,
+    shown: &Value,
+    shown_type: &str,
+    at: &str,
+    because: Option<&str>,
+) -> String {
+    let mut msg = format!(
+        "Cast to {type_name} failed for value {} (type {shown_type}) at path \"{at}\"",
+        js::cast_string_value(shown)
+    );
+    if let Some(reason) = because {
+        msg.push_str(&format!(" because of \"{reason}\""));
+    }
+    msg
 }
 
 /// The `because of "..."` Mongoose appends for some types' cast errors.
