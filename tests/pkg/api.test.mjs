@@ -163,3 +163,44 @@ test('CommonJS: require() gives the same module (Node >= 20.19)', { skip: !proce
   const cjs = require('@onelastai/models');
   assert.equal(cjs.validate, pkg.validate);
 });
+
+test('options.maxErrors stops at the limit and says so; every error without it', () => {
+  // 50 empty messages: each misses id, role and content (150 errors).
+  const session = { id: 's', userId: 'u', name: 'n', messages: Array.from({ length: 50 }, () => ({})) };
+  const all = pkg.validate('chatsessions', session, { now: NOW });
+  assert.equal(all.ok, false);
+  assert.equal(all.errors.length, 150);
+  assert.equal('truncated' in all, false);
+  const some = pkg.validate('chatsessions', session, { now: NOW, maxErrors: 4 });
+  assert.deepEqual(
+    some.errors.map((e) => e.path),
+    ['messages.0.id', 'messages.0.role', 'messages.0.content', 'messages.1.id'],
+  );
+  assert.equal(some.truncated, true);
+  const exact = pkg.validateChatSession(session, { now: NOW, maxErrors: 150 });
+  assert.equal(exact.errors.length, 150);
+  assert.equal('truncated' in exact, false);
+  for (const bad of [0, -1, 1.5, '3', NaN, null]) {
+    assert.throws(
+      () => pkg.validate('chatsessions', session, { maxErrors: bad }),
+      /options.maxErrors must be a positive integer/,
+    );
+  }
+});
+
+test('a secret sent where it cannot be cast is not in the errors', () => {
+  const r = pkg.validateUser(
+    { id: 'u', email: 'a@b.co', password: ['correct horse battery'], backupCodes: [{ c: 'bk-123456' }] },
+    { now: NOW },
+  );
+  assert.equal(r.ok, false);
+  const text = JSON.stringify(r.errors);
+  assert.ok(!text.includes('correct horse') && !text.includes('bk-123456'), text);
+  assert.deepEqual(
+    r.errors.map((e) => [e.path, e.message]),
+    [
+      ['password', 'Cast to string failed at path "password"'],
+      ['backupCodes.0', 'Cast to [string] failed at path "backupCodes.0"'],
+    ],
+  );
+});

@@ -73,6 +73,14 @@ export async function main(form: unknown): Promise<void> {
     const doc: Documents["chatsessions"] = session;
     console.log(doc.messages?.[0]?.role);
   }
+  // A bounded check for large imports: at most 100 errors, and whether more fail.
+  const bounded = validate("chatsessions", form, { ...options, maxErrors: 100 });
+  if (!bounded.ok) {
+    const more: true | undefined = bounded.truncated;
+    console.log(bounded.errors.length, more);
+  }
+  // @ts-expect-error: maxErrors is a number.
+  validate("chatsessions", form, { maxErrors: "100" });
   const sub = validate("subscriptions", form);
   if (sub.ok) {
     const s: AgentSubscription = sub.value;

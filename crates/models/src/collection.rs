@@ -94,6 +94,18 @@ impl Collection {
         engine::validate_json(self.schema(), input, now)
     }
 
+    /// [`Collection::validate_json`] under [`engine::Options`]: with
+    /// `max_errors`, at most that many errors, and the walk stops there
+    /// ([`engine::Rejection::truncated`]). What a server facing the internet calls.
+    pub fn validate_json_with<'a>(
+        self,
+        input: &Json<'a>,
+        now: Date,
+        options: &engine::Options,
+    ) -> Result<Object<'a>, engine::Rejection> {
+        engine::validate_json_with(self.schema(), input, now, options)
+    }
+
     /// The errors of one path alone, for live form feedback; `context` is the
     /// rest of the document when a rule depends on other fields.
     pub fn validate_path(

@@ -18,6 +18,7 @@
 //! 98 / 79 / 149. The walk also needs its own handling of `Date` objects,
 //! which it reads as `{}`.
 
+use onelastai_models::engine::Rejection;
 use onelastai_models::json::{self, Json};
 use onelastai_models::{Date, ErrorKind, FieldError};
 use serde_json::Value;
@@ -136,17 +137,21 @@ pub fn write_value<T: WriteJson + ?Sized>(value: &T) -> Result<JsValue, JsError>
     parse(&text)
 }
 
-/// The `{ ok: true, value } | { ok: false, errors }` of a validation.
-pub fn write_result<T: WriteJson>(result: &Result<T, Vec<FieldError>>) -> Result<JsValue, JsError> {
+/// The `{ ok: true, value } | { ok: false, errors, truncated? }` of a
+/// validation; `truncated: true` only when `options.maxErrors` cut the list.
+pub fn write_result<T: WriteJson>(result: &Result<T, Rejection>) -> Result<JsValue, JsError> {
     let mut text = String::with_capacity(1024);
     match result {
         Ok(value) => {
             text.push_str("{\"ok\":true,\"value\":");
             value.write_json(&mut text);
         }
-        Err(errors) => {
+        Err(rejection) => {
             text.push_str("{\"ok\":false,\"errors\":");
-            errors.write_json(&mut text);
+            rejection.errors.write_json(&mut text);
+            if rejection.truncated {
+                text.push_str(",\"truncated\":true");
+            }
         }
     }
     text.push('}');
@@ -189,7 +194,23 @@ fn option_at(options: &JsValue, key: &JsValue) -> Result<JsValue, JsError> {
     js_sys::Reflect::get(options, key).map_err(|e| JsError::new(&error_message(&e)))
 }
 
+/// `options.maxErrors`: a positive integer, or absent (every error).
+pub fn max_errors_option(options: &JsValue) -> Result<Option<usize>, JsError> {
+    let v = MAX_ERRORS_KEY.with(|key| option_at(options, key))?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => {
+            Ok(Some(n as usize))
+        }
+        _ => Err(JsError::new("options.maxErrors must be a positive integer")),
+    }
+}
+
 thread_local! {
+    /// The key `"maxErrors"`, made a JavaScript string once.
+    static MAX_ERRORS_KEY: JsValue = JsValue::from_str("maxErrors");
     /// The key `"now"`, made a JavaScript string once.
     static NOW_KEY: JsValue = JsValue::from_str("now");
     /// The last `options.now` string and its date: a caller passes the same

@@ -26,7 +26,7 @@ static ALLOCATOR: allocator::SizeClasses = allocator::SizeClasses::new();
 use boundary::{read_date, read_value, write_result, write_value};
 use onelastai_models::json;
 use onelastai_models::subscriptions::{self, Plan, SubscriptionStatus};
-use onelastai_models::{Collection, Date, IndexSpec};
+use onelastai_models::{engine, Collection, Date, FieldError, IndexSpec};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -37,12 +37,22 @@ export type CollectionName = keyof Documents;
 /** What a validation returns: the normalised document, or every failing path. */
 export type ValidationResult<T> =
     | { ok: true; value: T }
-    | { ok: false; errors: FieldError[] };
+    | {
+          ok: false;
+          errors: FieldError[];
+          /** `true` when `options.maxErrors` cut the list: more paths fail than `errors` holds. */
+          truncated?: true;
+      };
 
 /** Options of `validate` and the typed validators. */
 export interface ValidateOptions {
     /** The clock for `Date.now` defaults (an ISO 8601 string or a Date); the caller's clock when absent. */
     now?: Date | string;
+    /**
+     * Stop after this many errors (a positive integer): the walk ends there,
+     * so a huge broken document costs little. Every error when absent.
+     */
+    maxErrors?: number;
 }
 
 /** Options of `validateField`. */
@@ -111,13 +121,24 @@ fn validate_document(
     options: &JsValue,
 ) -> Result<JsValue, JsError> {
     let now = boundary::now_option(options)?;
+    let limits = engine::Options {
+        max_errors: boundary::max_errors_option(options)?,
+    };
+    let refused = |e: Box<FieldError>| engine::Rejection {
+        errors: vec![*e],
+        truncated: false,
+    };
     let text = match boundary::read_text(input, "") {
         Ok(text) => text,
-        Err(e) => return write_result::<json::Json>(&Err(vec![*e])),
+        Err(e) => return write_result::<json::Json>(&Err(refused(e))),
     };
     let result = boundary::parse_text(text.as_deref(), "")
-        .map_err(|e| vec![*e])
-        .and_then(|doc| collection.validate_json(&doc, now).map(json::Json::Object));
+        .map_err(refused)
+        .and_then(|doc| {
+            collection
+                .validate_json_with(&doc, now, &limits)
+                .map(json::Json::Object)
+        });
     write_result(&result)
 }
 

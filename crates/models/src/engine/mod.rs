@@ -13,7 +13,9 @@ mod error;
 mod walk;
 
 pub use error::{ErrorKind, FieldError};
-pub use walk::{validate, validate_json, validate_path, PathError};
+pub use walk::{
+    validate, validate_json, validate_json_with, validate_path, Options, PathError, Rejection,
+};
 
 use crate::{Date, ObjectId};
 use std::collections::BTreeMap;

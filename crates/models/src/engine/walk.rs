@@ -28,40 +28,86 @@ pub fn validate_json<'a>(
     input: &Json<'a>,
     now: Date,
 ) -> Result<Object<'a>, Vec<FieldError>> {
+    validate_json_with(schema, input, now, &Options::default()).map_err(|r| r.errors)
+}
+
+/// [`validate_json`] under [`Options`]: with `max_errors`, the walk stops
+/// at the first error past the limit, so a hostile document costs at most
+/// the work of that many errors (plus reading it), and
+/// [`Rejection::truncated`] says the list is incomplete.
+pub fn validate_json_with<'a>(
+    schema: &Schema,
+    input: &Json<'a>,
+    now: Date,
+    options: &Options,
+) -> Result<Object<'a>, Rejection> {
     let Json::Object(input) = input else {
         let shown = input.to_value();
-        return Err(vec![FieldError::new(
-            "",
-            super::ErrorKind::Cast,
-            format!(
-                "Parameter \"obj\" to Document() must be an object, got \"{}\" (type {})",
-                js::inspect(&shown, 0),
-                js::value_type(&shown)
-            ),
-            Some(shown),
-        )]);
+        return Err(Rejection {
+            errors: vec![FieldError::new(
+                "",
+                super::ErrorKind::Cast,
+                format!(
+                    "Parameter \"obj\" to Document() must be an object, got \"{}\" (type {})",
+                    js::inspect(&shown, 0),
+                    js::value_type(&shown)
+                ),
+                Some(shown),
+            )],
+            truncated: false,
+        });
     };
     let mut walk = Walker {
         now,
         errors: Vec::new(),
+        max_errors: options.max_errors.unwrap_or(usize::MAX),
+        truncated: false,
         path: String::with_capacity(64),
         rel_start: 0,
         depth: 0,
         defaults: true,
+        secret: false,
     };
     let out = walk.object(schema, Some(input));
-    if let Some(check) = schema.check {
-        for e in check(&out) {
-            if !walk.errors.iter().any(|x| x.path == e.path) {
-                walk.errors.push(e);
+    // The cross-field rules read the whole document: a truncated walk has none.
+    if let (Some(check), false) = (schema.check, walk.truncated) {
+        for mut e in check(&out) {
+            if walk.errors.iter().any(|x| x.path == e.path) {
+                continue;
             }
+            let top = e.path.split('.').next().unwrap_or_default();
+            if schema.field(top).is_some_and(|f| f.rules.secret) {
+                e.value = None;
+            }
+            walk.push(e);
         }
     }
     if walk.errors.is_empty() {
         Ok(out)
     } else {
-        Err(walk.errors)
+        Err(Rejection {
+            errors: walk.errors,
+            truncated: walk.truncated,
+        })
     }
+}
+
+/// How a validation pass runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Stop after this many errors (`None`: report every error). A server
+    /// facing the internet sets it: a 1 MiB body can hold over a million
+    /// failing paths.
+    pub max_errors: Option<usize>,
+}
+
+/// Why a document was refused: its errors, in document order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    /// The failing paths found, at most [`Options::max_errors`] of them.
+    pub errors: Vec<FieldError>,
+    /// The walk stopped at the limit: more paths fail than `errors` lists.
+    pub truncated: bool,
 }
 
 /// A path that does not name a declared field.
@@ -192,6 +238,14 @@ struct Walker {
     depth: usize,
     /// Defaults apply (false below a nested object that was `null` or ignored).
     defaults: bool,
+    /// Errors kept at most; past it the walk winds down.
+    max_errors: usize,
+    /// An error was dropped at the limit.
+    truncated: bool,
+    /// Inside a `secret` field: errors carry no value and their messages do
+    /// not show the input (a password sent as an array must not come back
+    /// inside a CastError).
+    secret: bool,
 }
 
 impl Walker {
@@ -212,9 +266,47 @@ impl Walker {
         self.path.get(self.rel_start..).unwrap_or(&self.path)
     }
 
+    /// Keeps `e` unless the limit is reached, which ends the walk.
+    fn push(&mut self, e: FieldError) {
+        if self.errors.len() < self.max_errors {
+            self.errors.push(e);
+        } else {
+            self.truncated = true;
+        }
+    }
+
+    /// The limit was passed: the walk returns without looking further.
+    fn stopped(&self) -> bool {
+        self.truncated
+    }
+
     fn fail(&mut self, kind: ErrorKind, message: String, value: Option<Value>) {
+        let (message, value) = if self.secret {
+            (redacted_message(kind, self.rel()), None)
+        } else {
+            (message, value)
+        };
         let e = FieldError::new(&self.path, kind, message, value);
-        self.errors.push(e);
+        self.push(e);
+    }
+
+    /// A CastError at the current path; `at` is the path its message names.
+    fn fail_cast(
+        &mut self,
+        type_name: &str,
+        shown: Value,
+        shown_type: &str,
+        at: &str,
+        because: Option<&str>,
+    ) {
+        if self.secret {
+            let msg = format!("Cast to {type_name} failed at path \"{at}\"");
+            let e = FieldError::new(&self.path, ErrorKind::Cast, msg, None);
+            return self.push(e);
+        }
+        let msg = cast_message(type_name, &shown, shown_type, at, because);
+        let e = FieldError::new(&self.path, ErrorKind::Cast, msg, Some(shown));
+        self.push(e);
     }
 
     fn required(&mut self) {
@@ -225,14 +317,14 @@ impl Walker {
     /// A CastError: `Cast to {type} failed for value ... at path "..."[ because of "..."]`.
     fn cast_error(&mut self, type_name: &str, shown: &Json<'_>, because: Option<&str>) {
         let shown = shown.to_value();
-        let msg = cast_message(
+        let at = self.rel().to_string();
+        self.fail_cast(
             type_name,
-            &shown,
+            shown.clone(),
             js::value_type(&shown),
-            self.rel(),
+            &at,
             because,
         );
-        self.fail(ErrorKind::Cast, msg, Some(shown));
     }
 
     /// A document, nested object or subdocument: declared fields only.
@@ -253,8 +345,15 @@ impl Walker {
             }
         }
         for field in schema.fields {
+            if self.stopped() {
+                return out;
+            }
             let v = input.get(field.name);
-            if let Some(value) = self.at(field.name, |w| w.value(&field.kind, &field.rules, v)) {
+            let outer = self.secret;
+            self.secret |= field.rules.secret;
+            let value = self.at(field.name, |w| w.value(&field.kind, &field.rules, v));
+            self.secret = outer;
+            if let Some(value) = value {
                 out.push((Cow::Borrowed(field.name), value));
             }
         }
@@ -349,6 +448,9 @@ impl Walker {
         }
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
+            if self.stopped() {
+                break;
+            }
             let empty = Vec::new();
             let m = match item {
                 Json::Object(m) => m,
@@ -383,13 +485,20 @@ impl Walker {
             match cast::scalar(inner, item) {
                 Ok(x) => out.push(x),
                 Err(NotCastable) => {
-                    let whole = Value::Array(items.iter().map(Json::to_value).collect());
                     self.at(&i.to_string(), |w| {
-                        // Mongoose shows the whole array, and calls it a string.
+                        // Mongoose shows the whole array, and calls it a string;
+                        // the error's value is the element.
                         let type_name = format!("[{}]", inner.cast_name());
+                        let at = w.rel().to_string();
+                        if w.secret {
+                            return w.fail_cast(&type_name, Value::Null, "", &at, None);
+                        }
+                        let whole = Value::Array(items.iter().map(Json::to_value).collect());
                         let msg =
-                            cast_message(&type_name, &whole, "string", w.rel(), Some("CastError"));
-                        w.fail(ErrorKind::Cast, msg, Some(item.to_value()));
+                            cast_message(&type_name, &whole, "string", &at, Some("CastError"));
+                        let e =
+                            FieldError::new(&w.path, ErrorKind::Cast, msg, Some(item.to_value()));
+                        w.push(e);
                     });
                     return None;
                 }
@@ -416,6 +525,9 @@ impl Walker {
         let mut out = Vec::with_capacity(m.len());
         let mut failed = false;
         for (key, item) in m {
+            if self.stopped() {
+                break;
+            }
             let cast = if item.is_null() {
                 Ok(Json::Null)
             } else {
@@ -429,11 +541,14 @@ impl Walker {
                     self.at(key, |w| {
                         // The message names the map's `$*` path, the error the key's.
                         let shown = item.to_value();
-                        let type_name = inner.cast_name();
-                        let because = cast_reason(inner);
-                        let msg =
-                            cast_message(&type_name, &shown, js::value_type(&shown), &at, because);
-                        w.fail(ErrorKind::Cast, msg, Some(shown));
+                        let shown_type = js::value_type(&shown);
+                        w.fail_cast(
+                            &inner.cast_name(),
+                            shown,
+                            shown_type,
+                            &at,
+                            cast_reason(inner),
+                        );
                     });
                 }
             }
@@ -522,6 +637,14 @@ impl Walker {
         }
         let msg = validator_message(failed, self.rel(), rules, value);
         self.fail(failed, msg, Some(value.to_value()));
+    }
+}
+
+/// The message of an error on a `secret` path: the path and the rule, never the value.
+fn redacted_message(kind: ErrorKind, path: &str) -> String {
+    match kind {
+        ErrorKind::Required => format!("Path `{path}` is required."),
+        kind => format!("Path `{path}` is invalid ({}).", kind.as_str()),
     }
 }
 
