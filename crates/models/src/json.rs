@@ -140,9 +140,10 @@ pub fn get<'p, 'a>(pairs: &'p Object<'a>, key: &str) -> Option<&'p Json<'a>> {
     pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-/// The nesting limit of the reader (serde_json's): deeper text is refused,
-/// never a stack overflow.
-pub const MAX_DEPTH: usize = 128;
+/// The deepest nesting of arrays and objects the reader accepts: 127
+/// levels, as serde_json (whose recursion limit of 128 refuses the 128th).
+/// Deeper text is refused, never a stack overflow.
+pub const MAX_DEPTH: usize = 127;
 
 /// Why a text is not JSON this reader accepts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -154,8 +155,17 @@ pub struct ParseError {
     pub offset: usize,
 }
 
-/// Parses one JSON value; only whitespace may follow it. Of repeated keys the
-/// last value wins, in the first one's place, as `JSON.parse` does.
+/// Parses one JSON value (RFC 8259); only whitespace may follow it. Of
+/// repeated keys the last value wins, in the first one's place, as
+/// `JSON.parse` does.
+///
+/// It accepts exactly the texts `serde_json::from_str::<Value>` accepts and
+/// reads the same values from them (`tests/json_differential.rs` and the
+/// `json_reader` fuzz target check that): no leading zeros, no `+`, no empty
+/// fraction or exponent, no number past the doubles (`1e400`), no raw
+/// control character (U+0000 to U+001F) in a string, no lone surrogate
+/// escape (`"\ud800"`, which RFC 8259 allows but no Rust string can hold),
+/// no nesting deeper than [`MAX_DEPTH`].
 pub fn parse(text: &str) -> Result<Json<'_>, ParseError> {
     Parser::new(text, false).document()
 }
@@ -164,6 +174,10 @@ pub fn parse(text: &str) -> Result<Json<'_>, ParseError> {
 /// key: no search for repeated keys. Text that does repeat one keeps every
 /// pair, and which of them the engine reads is then unspecified: use
 /// [`parse`] for text from anywhere else.
+///
+/// It refuses what [`parse`] refuses, but one thing: a lone surrogate escape,
+/// which `JSON.stringify` writes for a JavaScript string holding a lone
+/// surrogate, reads as U+FFFD, as `String.prototype.toWellFormed()` gives.
 pub fn parse_stringified(text: &str) -> Result<Json<'_>, ParseError> {
     Parser::new(text, true).document()
 }
@@ -173,7 +187,9 @@ struct Parser<'a> {
     bytes: &'a [u8],
     i: usize,
     depth: usize,
-    unique_keys: bool,
+    /// Text `JSON.stringify` wrote ([`parse_stringified`]): no search for
+    /// repeated keys, lone surrogate escapes read as U+FFFD.
+    stringified: bool,
     /// The pairs of the objects being read, innermost last: each object is
     /// moved out into a vector of its exact size when it closes, so reading
     /// allocates once per object and never regrows.
@@ -183,13 +199,13 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(text: &'a str, unique_keys: bool) -> Self {
+    fn new(text: &'a str, stringified: bool) -> Self {
         Parser {
             text,
             bytes: text.as_bytes(),
             i: 0,
             depth: 0,
-            unique_keys,
+            stringified,
             pairs: Vec::with_capacity(32),
             items: Vec::with_capacity(16),
         }
@@ -279,7 +295,7 @@ impl<'a> Parser<'a> {
             }
             self.i += 1;
             let v = self.value()?;
-            match (!self.unique_keys)
+            match (!self.stringified)
                 .then(|| self.pairs[start..].iter_mut().find(|(k, _)| *k == key))
                 .flatten()
             {
@@ -325,39 +341,33 @@ impl<'a> Parser<'a> {
         self.i += 1;
         let start = self.i;
         // Fast path: no escapes, the text is borrowed as it is (it is UTF-8 already).
-        loop {
-            self.i = find_special(self.bytes, self.i);
-            match self.peek() {
-                Some(b'"') => {
-                    let s = self.slice(start, self.i)?;
-                    self.i += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(_) => self.i += 1, // a control character, kept as it is
-                None => return Err(self.error("unterminated string")),
+        self.i = find_special(self.bytes, self.i);
+        match self.peek() {
+            Some(b'"') => {
+                let s = self.slice(start, self.i)?;
+                self.i += 1;
+                return Ok(Cow::Borrowed(s));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.error("control character in string")),
+            None => return Err(self.error("unterminated string")),
         }
         let mut out = self.slice(start, self.i)?.to_string();
         loop {
+            // On a backslash.
+            self.i += 1;
+            self.escape(&mut out)?;
             let run = self.i;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' {
-                    break;
-                }
-                self.i += 1;
-            }
+            self.i = find_special(self.bytes, self.i);
             out.push_str(self.slice(run, self.i)?);
             match self.peek() {
                 Some(b'"') => {
                     self.i += 1;
                     return Ok(Cow::Owned(out));
                 }
-                Some(b'\\') => {
-                    self.i += 1;
-                    self.escape(&mut out)?;
-                }
-                _ => return Err(self.error("unterminated string")),
+                Some(b'\\') => {}
+                Some(_) => return Err(self.error("control character in string")),
+                None => return Err(self.error("unterminated string")),
             }
         }
     }
@@ -379,21 +389,31 @@ impl<'a> Parser<'a> {
             b't' => '\t',
             b'u' => {
                 let unit = self.hex4()?;
-                let is_high = (0xD800..0xDC00).contains(&unit);
-                let low_follows = self.bytes[self.i..].starts_with(b"\\u");
-                if is_high && low_follows {
-                    let save = self.i;
-                    self.i += 2;
-                    let low = self.hex4()?;
-                    if (0xDC00..0xE000).contains(&low) {
-                        let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-                        out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
-                        return Ok(());
+                if !(0xD800..0xE000).contains(&unit) {
+                    // Not a surrogate: a `char` of its own.
+                    char::from_u32(unit).unwrap_or('\u{FFFD}')
+                } else {
+                    let is_high = unit < 0xDC00;
+                    let low_follows = self.bytes[self.i..].starts_with(b"\\u");
+                    if is_high && low_follows {
+                        let save = self.i;
+                        self.i += 2;
+                        let low = self.hex4()?;
+                        if (0xDC00..0xE000).contains(&low) {
+                            let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                            return Ok(());
+                        }
+                        self.i = save; // not a pair: the high half stands alone
                     }
-                    self.i = save; // not a pair: the high half stands alone
+                    // A lone surrogate has no Rust `char`: refused as serde_json
+                    // refuses it, or, in text `JSON.stringify` wrote, U+FFFD
+                    // as `toWellFormed()` gives.
+                    if !self.stringified {
+                        return Err(self.error("lone surrogate in \\u escape"));
+                    }
+                    '\u{FFFD}'
                 }
-                // A lone surrogate has no Rust `char`: U+FFFD, as `toWellFormed()` gives.
-                char::from_u32(unit).unwrap_or('\u{FFFD}')
             }
             _ => return Err(self.error("invalid escape")),
         };
@@ -433,6 +453,9 @@ impl<'a> Parser<'a> {
         let int_digits = self.i - int_start;
         if int_digits == 0 {
             return Err(self.error("invalid number"));
+        }
+        if int_digits > 1 && self.bytes[int_start] == b'0' {
+            return Err(self.error("leading zero in number"));
         }
         let mut integral = true;
         if self.peek() == Some(b'.') {
@@ -813,11 +836,18 @@ mod tests {
     }
 
     #[test]
-    fn lone_surrogates_become_replacement_characters() {
-        let s = |t: &str| parse(t).ok().and_then(|v| v.as_str().map(str::to_string));
+    fn lone_surrogates_are_refused_or_in_stringified_text_replacement_characters() {
+        let s = |t: &str| {
+            parse_stringified(t)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
         assert_eq!(s(r#""a\ud800b""#).as_deref(), Some("a\u{FFFD}b"));
         assert_eq!(s(r#""\udc00""#).as_deref(), Some("\u{FFFD}"));
         assert_eq!(s(r#""\ud800\u0041""#).as_deref(), Some("\u{FFFD}A"));
+        for text in [r#""a\ud800b""#, r#""\udc00""#, r#""\ud800\u0041""#] {
+            assert!(parse(text).is_err(), "{text}");
+        }
     }
 
     #[test]
@@ -838,12 +868,23 @@ mod tests {
             "\"\\u12\"",
             "1e400",
             "{} {}",
+            "01",
+            "-007",
+            "+1",
+            ".5",
+            "\"\u{0}\"",
+            "\"a\u{1f}\"",
+            "\"\\u0041\n\"",
         ] {
             assert!(parse(text).is_err(), "{text}");
+            assert!(parse_stringified(text).is_err(), "{text}");
         }
         let deep = "[".repeat(200) + &"]".repeat(200);
         assert_eq!(parse(&deep).map_err(|e| e.reason), Err("nested too deeply"));
-        let ok = "[".repeat(128) + &"]".repeat(128);
+        // serde_json's limit: 127 levels read, the 128th refused.
+        let ok = "[".repeat(127) + &"]".repeat(127);
         assert!(parse(&ok).is_ok());
+        let past = "[".repeat(128) + &"]".repeat(128);
+        assert!(parse(&past).is_err());
     }
 }
