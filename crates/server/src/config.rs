@@ -4,6 +4,7 @@
 //! binary runs locally, in CI and behind a load balancer; `--help` prints
 //! [`HELP`].
 
+use crate::connections::ConnectionLimits;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -25,7 +26,16 @@ Configuration comes from the environment:
     BODY_LIMIT           largest accepted request body in bytes (default 1048576)
     DB_TIMEOUT_MS        deadline of each database operation (default 5000); past it
                          the request gets 503
-    REQUEST_TIMEOUT_MS   deadline of a whole request (default 15000)
+    REQUEST_TIMEOUT_MS   deadline of a whole request: body read, validation, database
+                         (default 15000); past it 503 `timeout`, or 408 while the
+                         body is still arriving
+    MAX_CONNECTIONS      open connections at most (default 1024); more wait to be
+                         accepted. The server raises its open-file limit to fit
+    HEADER_TIMEOUT_MS    a request's headers must arrive within this, counted from
+                         the connection's start or their first byte (default 10000);
+                         silent or slow connections are closed after it
+    IDLE_TIMEOUT_MS      a kept-alive connection with no request is closed after
+                         this (default 60000)
     LOG_FORMAT           `text` (default) or `json`
     RUST_LOG             log filter (default `info`)
 
@@ -33,7 +43,8 @@ ROUTES:
     GET  /health                       process up (no token)
     GET  /ready                        database reachable and indexes ensured (no token)
     GET  /api/app-configs/public       public app configs (no token)
-    POST   /api/<collection>           create          (201, 422, 409)
+    POST   /api/<collection>           create          (201, 422, 409); an `Idempotency-Key`
+                                       header makes a retry return the first answer
     GET    /api/<collection>           list: ?<field>=<value>&sort=[-]<field>&limit=<1..100>&cursor=<next>
     GET    /api/<collection>/<id>      read            (404)
     PATCH  /api/<collection>/<id>      merge + validate; needs the current `__v` (body or If-Match)
@@ -71,6 +82,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// `LOG_FORMAT`.
     pub log_format: LogFormat,
+    /// `MAX_CONNECTIONS`, `HEADER_TIMEOUT_MS`, `IDLE_TIMEOUT_MS`.
+    pub connections: ConnectionLimits,
 }
 
 impl std::fmt::Debug for Config {
@@ -83,6 +96,7 @@ impl std::fmt::Debug for Config {
             .field("db_timeout", &self.db_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("log_format", &self.log_format)
+            .field("connections", &self.connections)
             .finish_non_exhaustive()
     }
 }
@@ -157,6 +171,12 @@ impl Config {
             .map_err(|_| err("BODY_LIMIT", "too large"))?;
         let db_timeout = Duration::from_millis(number("DB_TIMEOUT_MS", 5000, 100)?);
         let request_timeout = Duration::from_millis(number("REQUEST_TIMEOUT_MS", 15000, 100)?);
+        let connections = ConnectionLimits {
+            max_connections: usize::try_from(number("MAX_CONNECTIONS", 1024, 1)?)
+                .map_err(|_| err("MAX_CONNECTIONS", "too large"))?,
+            header_timeout: Duration::from_millis(number("HEADER_TIMEOUT_MS", 10_000, 100)?),
+            idle_timeout: Duration::from_millis(number("IDLE_TIMEOUT_MS", 60_000, 100)?),
+        };
         let log_format = match get("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -176,6 +196,7 @@ impl Config {
             db_timeout,
             request_timeout,
             log_format,
+            connections,
         })
     }
 }
@@ -204,6 +225,9 @@ mod tests {
         };
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(c.body_limit, 1 << 20);
+        assert_eq!(c.connections.max_connections, 1024);
+        assert_eq!(c.connections.header_timeout, Duration::from_secs(10));
+        assert_eq!(c.connections.idle_timeout, Duration::from_secs(60));
         assert!(Config::from_lookup(lookup(&[("API_TOKEN", "0123456789abcdef")])).is_err());
         assert!(Config::from_lookup(lookup(&[
             ("MONGODB_URI", "mongodb://x/"),

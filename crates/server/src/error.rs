@@ -10,6 +10,10 @@ use axum::response::{IntoResponse, Response};
 use onelastai_models::FieldError;
 use serde_json::{json, Value};
 
+/// The most field errors a 422 carries (and validation looks for): a 1 MiB
+/// body can hold over a million failing paths.
+pub const MAX_ERRORS: usize = 100;
+
 /// `Result` with [`ApiError`] by default.
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -18,7 +22,12 @@ pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 pub enum ApiError {
     /// 422: the document breaks the collection's rules.
     #[error("the document is not valid")]
-    Validation(Vec<FieldError>),
+    Validation {
+        /// The failing paths in document order, at most [`MAX_ERRORS`].
+        errors: Vec<FieldError>,
+        /// More paths fail than `errors` lists: validation stopped at the limit.
+        truncated: bool,
+    },
     /// 400: the request itself is malformed.
     #[error("{message}")]
     BadRequest {
@@ -64,6 +73,21 @@ pub enum ApiError {
     /// 503: the database did not answer in time, or is not ready.
     #[error("the database is unavailable; retry later")]
     Unavailable,
+    /// 503: the request ran past `REQUEST_TIMEOUT_MS`; its work was abandoned.
+    #[error("the request took too long and was abandoned; retry later")]
+    Timeout,
+    /// 503: the validation or password-hashing workers are saturated.
+    #[error("the server is busy; retry shortly")]
+    Busy,
+    /// 408: the body did not arrive before the request deadline.
+    #[error("the request body arrived too slowly")]
+    SlowBody,
+    /// 422: an `Idempotency-Key` already used with another request.
+    #[error("this Idempotency-Key was already used with a different request; use a new key")]
+    IdempotencyKeyReused,
+    /// 409: the first request with this `Idempotency-Key` is still running.
+    #[error("a request with this Idempotency-Key is still in progress; retry shortly")]
+    IdempotencyInProgress,
     /// 500: a bug or an unexpected database answer. The detail is logged only.
     #[error("internal error")]
     Internal(String),
@@ -86,15 +110,20 @@ impl ApiError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation { .. } | Self::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Duplicate { .. } | Self::Stale { .. } => StatusCode::CONFLICT,
+            Self::Duplicate { .. } | Self::Stale { .. } | Self::IdempotencyInProgress => {
+                StatusCode::CONFLICT
+            }
             Self::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Timeout | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::SlowBody => StatusCode::REQUEST_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -102,7 +131,7 @@ impl ApiError {
     /// The machine-readable `error` code.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Validation(_) => "validation_failed",
+            Self::Validation { .. } => "validation_failed",
             Self::BadRequest { code, .. } => code,
             Self::Unauthorized => "unauthorized",
             Self::NotFound(_) => "not_found",
@@ -112,6 +141,11 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable => "unavailable",
+            Self::Timeout => "timeout",
+            Self::Busy => "busy",
+            Self::SlowBody => "request_timeout",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::IdempotencyInProgress => "idempotency_key_in_progress",
             Self::Internal(_) => "internal",
         }
     }
@@ -120,7 +154,11 @@ impl ApiError {
     pub fn body(&self) -> Value {
         let mut body = json!({ "error": self.code(), "message": self.to_string() });
         match self {
-            Self::Validation(errors) => body["errors"] = json!(errors),
+            Self::Validation { errors, truncated } => {
+                body["errors"] = json!(errors);
+                body["errorCount"] = json!(errors.len());
+                body["truncated"] = json!(truncated);
+            }
             Self::Duplicate { index, fields } => {
                 body["index"] = json!(index);
                 body["fields"] = json!(fields);
@@ -150,7 +188,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
             Self::Internal(detail) => tracing::error!(%detail, "internal error"),
-            Self::Unavailable => tracing::warn!("database unavailable"),
+            Self::Timeout => tracing::warn!("request deadline passed"),
+            Self::Busy => tracing::warn!("workers saturated"),
             _ => {}
         }
         let mut response = (self.status(), axum::Json(self.body())).into_response();
@@ -159,10 +198,16 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if matches!(self, Self::Unavailable) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        let headers = response.headers_mut();
+        if matches!(
+            self,
+            Self::Unavailable | Self::Timeout | Self::Busy | Self::IdempotencyInProgress
+        ) {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if matches!(self, Self::PayloadTooLarge { .. } | Self::SlowBody) {
+            // The rest of the body is not read: the connection cannot be reused.
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }

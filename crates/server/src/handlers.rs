@@ -7,22 +7,27 @@
 //! secrets.
 
 use crate::body::{
-    forbidden_key, forbidden_key_error, nested_array, nested_array_error, JsonObject, KeyRule,
+    self, forbidden_key, forbidden_key_error, nested_array, nested_array_error, JsonBody, KeyRule,
 };
 use crate::codec;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, Result, MAX_ERRORS};
+use crate::idempotency::{self, Outcome};
 use crate::query::{self, ListQuery};
 use crate::resource::Resource;
 use crate::store::StoreError;
-use crate::AppState;
+use crate::{AppState, Caller};
+use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use bson::{doc, oid::ObjectId, Bson, DateTime, Document};
+use onelastai_models::engine::Options;
+use onelastai_models::json::{self, Json as Tree, Object};
 use onelastai_models::{Collection, Date};
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How often a PATCH re-reads a document that changed between its read and
@@ -98,67 +103,85 @@ fn projection(res: &Resource) -> Option<Document> {
     })
 }
 
-/// Validates `input` with the models crate, after the collection's
-/// `prepare` hook; then applies the storage rules: keys, and nested arrays
-/// where the database cannot store them (FerretDB).
-async fn validate(
-    app: &AppState,
-    res: &Resource,
-    input: Map<String, Value>,
-    now: Date,
-) -> Result<Map<String, Value>> {
-    let doc = validate_keys(res, input, now)?;
-    if let Some(path) = nested_array(&doc) {
-        if !app.store().stores_nested_arrays().await? {
-            return Err(nested_array_error(&path));
-        }
-    }
-    Ok(doc)
+/// A validated document, converted for storage; its secrets still to hash.
+struct Prepared {
+    /// The BSON document, `_id`s assigned.
+    doc: Document,
+    /// The first array directly inside an array, which FerretDB cannot store.
+    nested_array: Option<String>,
+    /// `(field, plaintext)` of each hashed field to replace by its hash.
+    to_hash: Vec<(&'static str, String)>,
 }
 
-/// [`validate`] up to the key rules, which hold on every database.
-fn validate_keys(
-    res: &Resource,
-    mut input: Map<String, Value>,
+/// Validates `input` with the models crate (at most [`MAX_ERRORS`] errors,
+/// after the collection's `prepare` hook), applies the key rules and converts
+/// it to BSON. CPU work: runs on the [`crate::work::Pool`].
+///
+/// `fresh` says which fields the request sent (a PATCH leaves a stored hash
+/// as it is).
+fn prepare(
+    res: Resource,
+    mut input: Object<'_>,
     now: Date,
-) -> Result<Map<String, Value>> {
+    fresh: &dyn Fn(&str) -> bool,
+) -> Result<Prepared> {
     let operator_key = forbidden_key(&input, KeyRule::Operators);
     if let Some(prepare) = res.prepare {
         prepare(&mut input, now);
     }
+    let limit = Options {
+        max_errors: Some(MAX_ERRORS),
+    };
     let doc = res
         .collection
-        .validate(&Value::Object(input), now)
-        .map_err(|errors| ApiError::Validation(res.redact(errors)))?;
+        .validate_json_with(&Tree::Object(input), now, &limit)
+        .map_err(|r| ApiError::Validation {
+            errors: r.errors,
+            truncated: r.truncated,
+        })?;
     if let Some(path) = operator_key.or_else(|| forbidden_key(&doc, KeyRule::Stored)) {
         return Err(forbidden_key_error(&path));
     }
-    Ok(doc)
-}
-
-/// Replaces each hashed field that `fresh` says was sent by its argon2id
-/// hash. An empty value is dropped: it would be a hash that an empty
-/// password matches.
-async fn hash_secrets(
-    app: &AppState,
-    res: &Resource,
-    mut doc: Map<String, Value>,
-    fresh: impl Fn(&str) -> bool,
-) -> Result<Map<String, Value>> {
-    for field in res.hashed {
-        if !fresh(field) {
-            continue;
-        }
-        match doc.get(*field) {
+    let nested_array = nested_array(&doc);
+    let mut map = json::object_to_map(&doc);
+    // An empty hashed value is dropped: it would be a hash an empty password
+    // matches (the models crate refuses one for password auth already).
+    let mut to_hash = Vec::new();
+    for field in res.hashed.iter().copied().filter(|f| fresh(f)) {
+        match map.get(field) {
             Some(Value::String(s)) if s.is_empty() => {
-                doc.remove(*field);
+                map.shift_remove(field);
             }
-            Some(Value::String(s)) => {
-                let hash = app.hasher().hash(s.clone()).await?;
-                doc.insert((*field).to_string(), Value::String(hash));
-            }
+            Some(Value::String(s)) => to_hash.push((field, s.clone())),
             _ => {}
         }
+    }
+    let schema = res.collection.schema();
+    let mut stored = codec::to_bson(schema, &map).map_err(ApiError::internal)?;
+    codec::assign_ids(schema, &mut stored);
+    Ok(Prepared {
+        doc: stored,
+        nested_array,
+        to_hash,
+    })
+}
+
+/// What the async side does after [`prepare`]: the storage rule that needs
+/// the database's answer, and the password hashes (on their own pool).
+async fn finish(app: &AppState, prepared: Prepared) -> Result<Document> {
+    let Prepared {
+        mut doc,
+        nested_array,
+        to_hash,
+    } = prepared;
+    if let Some(path) = nested_array {
+        if !app.store().stores_nested_arrays().await? {
+            return Err(nested_array_error(&path));
+        }
+    }
+    for (field, plaintext) in to_hash {
+        let hash = app.hasher().hash(plaintext).await?;
+        doc.insert(field, Bson::String(hash));
     }
     Ok(doc)
 }
@@ -167,22 +190,91 @@ fn bson_now(now: Date) -> Bson {
     Bson::DateTime(DateTime::from_millis(now.millis()))
 }
 
+/// A stored document's answer: 201, its body and `Location`.
+struct Created {
+    body: Value,
+    location: String,
+}
+
 /// `POST /api/{collection}`: 201 with the stored document.
+///
+/// With an `Idempotency-Key` header, a retry of the same request returns the
+/// first answer and stores nothing (see [`crate::idempotency`]).
 pub async fn create(
     State(app): State<AppState>,
     path: std::result::Result<Path<String>, PathRejection>,
-    body: std::result::Result<JsonObject, ApiError>,
+    headers: HeaderMap,
+    caller: Option<Extension<Caller>>,
+    body: std::result::Result<JsonBody, ApiError>,
 ) -> Result<Response> {
     let Path(route) = path?;
     let res = resource(&route)?;
-    let JsonObject(input) = body?;
+    let key = idempotency::key(&headers)?;
+    let JsonBody(bytes) = body?;
     app.require_indexes()?;
+    let Some(key) = key else {
+        return create_document(&app, res, &route, bytes)
+            .await
+            .map(created_response);
+    };
+    let scope = caller.map(|Extension(c)| c.scope()).unwrap_or_default();
+    let now_ms = now()?.millis();
+    let abandon_after = app.request_timeout() * 2;
+    let outcome = idempotency::claim(
+        app.store(),
+        &scope,
+        &key,
+        &route,
+        &bytes,
+        now_ms,
+        abandon_after,
+    )
+    .await?;
+    let claim = match outcome {
+        Outcome::Replay(response) => return Ok(response),
+        Outcome::Run(claim) => claim,
+    };
+    let result = create_document(&app, res, &route, bytes).await;
+    let (status, text, location) = match &result {
+        Ok(c) => (
+            StatusCode::CREATED,
+            c.body.to_string(),
+            Some(c.location.as_str()),
+        ),
+        Err(e) => (e.status(), e.body().to_string(), None),
+    };
+    if idempotency::keeps(status) {
+        idempotency::complete(app.store(), claim, status, &text, location).await;
+    } else {
+        idempotency::release(app.store(), claim).await;
+    }
+    result.map(created_response)
+}
+
+fn created_response(c: Created) -> Response {
+    let mut response = (StatusCode::CREATED, Json(c.body)).into_response();
+    if let Ok(location) = HeaderValue::from_str(&c.location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+async fn create_document(
+    app: &AppState,
+    res: Resource,
+    route: &str,
+    bytes: Bytes,
+) -> Result<Created> {
     let now = now()?;
+    let prepared = app
+        .cpu()
+        .run(move || {
+            let input = body::parse_object(&bytes)?;
+            prepare(res, input, now, &|_| true)
+        })
+        .await??;
+    let mut stored = finish(app, prepared).await?;
     let schema = res.collection.schema();
-    let doc = validate(&app, &res, input, now).await?;
-    let doc = hash_secrets(&app, &res, doc, |_| true).await?;
-    let mut stored = codec::to_bson(schema, &doc).map_err(ApiError::internal)?;
-    codec::assign_ids(schema, &mut stored);
     if schema.timestamps {
         // Mongoose keeps a createdAt given for a new document; updatedAt equals it.
         let created = match stored.get("createdAt") {
@@ -198,18 +290,16 @@ pub async fn create(
     }
     let name = res.collection.name();
     if let Err(e) = app.store().insert(name, &stored).await {
-        return Err(write_error(&app, &res, &stored, e, true).await);
+        return Err(write_error(app, &res, &stored, e, true).await);
     }
     let id = stored
         .get_object_id("_id")
         .map(|id| id.to_hex())
         .unwrap_or_default();
-    let body = res.present(codec::to_json(&stored), now);
-    let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("/api/{route}/{id}")) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(Created {
+        body: res.present(codec::to_json(&stored), now),
+        location: format!("/api/{route}/{id}"),
+    })
 }
 
 /// `GET /api/{collection}/{id}`.
@@ -286,7 +376,7 @@ async fn page(app: &AppState, res: &Resource, q: ListQuery) -> Result<Json<Value
 }
 
 /// The `__v` a client based its change on: `If-Match: "<n>"` or `__v` in the body.
-fn expected_version(headers: &HeaderMap, patch: &mut Map<String, Value>) -> Result<Option<i64>> {
+fn expected_version(headers: &HeaderMap, from_body: Option<Value>) -> Result<Option<i64>> {
     let invalid = |what: &str| {
         ApiError::bad_request(
             "invalid_version",
@@ -306,7 +396,7 @@ fn expected_version(headers: &HeaderMap, patch: &mut Map<String, Value>) -> Resu
             )
         }
     };
-    let from_body = match patch.remove("__v") {
+    let from_body = match from_body {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => Some(
             n.as_i64()
@@ -356,15 +446,28 @@ pub async fn update(
     State(app): State<AppState>,
     path: std::result::Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
-    body: std::result::Result<JsonObject, ApiError>,
+    body: std::result::Result<JsonBody, ApiError>,
 ) -> Result<Json<Value>> {
     let Path((route, id)) = path?;
     let res = resource(&route)?;
     let id = object_id(&id)?;
-    let JsonObject(mut patch) = body?;
+    let JsonBody(bytes) = body?;
     app.require_indexes()?;
-    let expected = expected_version(&headers, &mut patch)?.ok_or(ApiError::VersionRequired)?;
-    if let Some(given) = patch.remove("_id") {
+    let bytes = Arc::new(bytes);
+    let parsed = bytes.clone();
+    // The top-level fields of the patch: what it sets, its `__v` and `_id`.
+    let (sent, version, given_id) = app
+        .cpu()
+        .run(move || -> Result<_> {
+            let patch = body::parse_object(&parsed)?;
+            let sent: Vec<String> = patch.iter().map(|(k, _)| k.to_string()).collect();
+            let version = json::get(&patch, "__v").map(Tree::to_value);
+            let given_id = json::get(&patch, "_id").map(Tree::to_value);
+            Ok((sent, version, given_id))
+        })
+        .await??;
+    let expected = expected_version(&headers, version)?.ok_or(ApiError::VersionRequired)?;
+    if let Some(given) = given_id {
         if given.as_str().map(str::to_ascii_lowercase) != Some(id.to_hex()) {
             return Err(ApiError::bad_request(
                 "immutable_field",
@@ -372,9 +475,6 @@ pub async fn update(
             ));
         }
     }
-    // createdAt is immutable (as in Mongoose) and updatedAt is the server's.
-    patch.remove("createdAt");
-    patch.remove("updatedAt");
 
     let schema = res.collection.schema();
     let name = res.collection.name();
@@ -393,14 +493,32 @@ pub async fn update(
                 current: current_version,
             });
         }
-        let mut merged = codec::to_json(&current);
-        for (k, v) in &patch {
-            merged.insert(k.clone(), v.clone());
-        }
-        let doc = validate(&app, &res, merged, now).await?;
-        let doc = hash_secrets(&app, &res, doc, |k| patch.contains_key(k)).await?;
-        let mut next = codec::to_bson(schema, &doc).map_err(ApiError::internal)?;
-        codec::assign_ids(schema, &mut next);
+        let stored = current.clone();
+        let body = bytes.clone();
+        let sent_fields = sent.clone();
+        let prepared = app
+            .cpu()
+            .run(move || {
+                let patch = body::parse_object(&body)?;
+                let stored = Value::Object(codec::to_json(&stored));
+                let Tree::Object(mut merged) = Tree::from_value(&stored) else {
+                    return Err(ApiError::internal("a stored document is not an object"));
+                };
+                for (k, v) in patch {
+                    // `_id` and `__v` were checked above; createdAt is
+                    // immutable (as in Mongoose) and updatedAt is the server's.
+                    if matches!(k.as_ref(), "_id" | "__v" | "createdAt" | "updatedAt") {
+                        continue;
+                    }
+                    match merged.iter_mut().find(|(key, _)| *key == k) {
+                        Some(slot) => slot.1 = v,
+                        None => merged.push((k, v)),
+                    }
+                }
+                prepare(res, merged, now, &|k| sent_fields.iter().any(|s| s == k))
+            })
+            .await??;
+        let mut next = finish(&app, prepared).await?;
         next.insert("_id", id);
         if schema.timestamps {
             next.insert("updatedAt", bson_now(now));
@@ -459,7 +577,7 @@ pub async fn remove(
     let Path((route, id)) = path?;
     let res = resource(&route)?;
     let id = object_id(&id)?;
-    let expected = expected_version(&headers, &mut Map::new())?;
+    let expected = expected_version(&headers, None)?;
     let name = res.collection.name();
     let mut filter = doc! { "_id": id };
     if let Some(v) = expected {

@@ -54,7 +54,39 @@ pub async fn ensure_indexes(store: &Store) -> Result<IndexReport, StoreError> {
             }
         }
     }
+    ensure_idempotency_expiry(store).await?;
     Ok(report)
+}
+
+/// The TTL index that drops idempotency records after 24 h. Databases
+/// without TTL indexes (FerretDB) refuse it; records are then expired by
+/// the server itself (see `idempotency`), so this is a note, not a problem.
+async fn ensure_idempotency_expiry(store: &Store) -> Result<(), StoreError> {
+    let coll = store
+        .database()
+        .collection::<Document>(crate::idempotency::COLLECTION);
+    let model = mongodb::IndexModel::builder()
+        .keys(bson::doc! { "createdAt": 1 })
+        .options(
+            mongodb::options::IndexOptions::builder()
+                .name("createdAt_ttl".to_string())
+                .expire_after(crate::idempotency::KEY_LIFETIME)
+                .build(),
+        )
+        .build();
+    match tokio::time::timeout(store.timeout(), coll.create_index(model)).await {
+        Err(_) => Err(StoreError::Unavailable(
+            "createIndex idempotencykeys.createdAt_ttl timed out".into(),
+        )),
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => match classify(&e) {
+            StoreError::Unavailable(why) => Err(StoreError::Unavailable(why)),
+            _ => {
+                tracing::info!(error = %describe(&e), "no TTL index for idempotency keys; the server expires them itself");
+                Ok(())
+            }
+        },
+    }
 }
 
 /// The server's own words for a failed `createIndex`.

@@ -13,13 +13,16 @@
 pub mod body;
 pub mod codec;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod handlers;
+pub mod idempotency;
 pub mod indexes;
 pub mod password;
 pub mod query;
 pub mod resource;
 pub mod store;
+pub mod work;
 
 pub use config::{Config, LogFormat};
 pub use error::{ApiError, Result};
@@ -34,7 +37,7 @@ use axum::{Json, Router};
 use password::PasswordHasher;
 use serde_json::json;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use subtle::ConstantTimeEq;
@@ -59,20 +62,53 @@ struct Shared {
     body_limit: usize,
     request_timeout: Duration,
     hasher: PasswordHasher,
+    cpu: work::Pool,
     indexes_ready: AtomicBool,
+}
+
+/// Validation jobs waiting for a worker at most, per core; past it `503 busy`.
+const CPU_QUEUE_PER_CORE: usize = 64;
+
+/// Who sent a request, as the token check found.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    /// The service credential (`API_TOKEN`).
+    Service,
+}
+
+impl Caller {
+    /// A digest naming the credential, for what is kept per caller
+    /// (idempotency keys); never the credential itself.
+    pub fn scope(&self) -> String {
+        match self {
+            Caller::Service => "service".into(),
+        }
+    }
 }
 
 impl AppState {
     /// State over a store, with the token and limits of `config`.
     pub fn new(store: Store, config: &Config) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self(Arc::new(Shared {
             store,
             token: config.api_token.as_bytes().to_vec(),
             body_limit: config.body_limit,
             request_timeout: config.request_timeout,
             hasher: PasswordHasher::default(),
+            cpu: work::Pool::new("validation", cores, cores * CPU_QUEUE_PER_CORE),
             indexes_ready: AtomicBool::new(false),
         }))
+    }
+
+    /// The deadline of a whole request.
+    pub fn request_timeout(&self) -> Duration {
+        self.0.request_timeout
+    }
+
+    /// The workers for parsing, validation and BSON conversion.
+    pub fn cpu(&self) -> &work::Pool {
+        &self.0.cpu
     }
 
     /// The database.
@@ -171,15 +207,36 @@ pub async fn serve(
 ) -> std::result::Result<(), StartError> {
     let state = build(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let limits = fit_open_files(config.connections);
     tracing::info!(
         addr = %listener.local_addr()?,
         database = state.store().name(),
+        max_connections = limits.max_connections,
         "listening"
     );
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    connections::serve(listener, app(state), limits, shutdown).await?;
     Ok(())
+}
+
+/// File descriptors kept for the database pool, logs and the listener.
+const RESERVED_FILES: u64 = 64;
+
+/// Raises the open-file limit to fit `MAX_CONNECTIONS` (up to the hard
+/// limit); if it still cannot, lowers the connection cap to what fits, so
+/// the server refuses no connection with `Too many open files`.
+fn fit_open_files(mut limits: connections::ConnectionLimits) -> connections::ConnectionLimits {
+    let wanted = limits.max_connections as u64 + RESERVED_FILES;
+    let available = rlimit::increase_nofile_limit(wanted).unwrap_or(0);
+    if available > 0 && available < wanted {
+        let fits = usize::try_from(available.saturating_sub(RESERVED_FILES).max(1)).unwrap_or(1);
+        tracing::warn!(
+            requested = limits.max_connections,
+            open_file_limit = available,
+            "MAX_CONNECTIONS does not fit the open-file limit; serving {fits} connections at most"
+        );
+        limits.max_connections = fits;
+    }
+    limits
 }
 
 /// The router: health, readiness, the public configs and the 17 collections.
@@ -206,6 +263,10 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.body_limit()))
         .layer(middleware::from_fn_with_state(state.clone(), deadline))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            declared_length,
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
             TraceLayer::new_for_http()
@@ -230,27 +291,40 @@ pub fn app(state: AppState) -> Router {
                 ),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(
-            request_id,
-            RequestCounter::default(),
-        ))
+        .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,
         ]))
         .with_state(state)
 }
 
-/// Numbers requests that arrive without an `x-request-id`.
-#[derive(Clone, Default)]
-struct RequestCounter(Arc<AtomicU64>);
+/// Gives requests that arrive without an `x-request-id` a random one (a
+/// UUID): a counter would tell anyone how many requests the server served.
+#[derive(Clone, Copy, Default)]
+struct RandomRequestId;
 
-impl MakeRequestId for RequestCounter {
+impl MakeRequestId for RandomRequestId {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        let n = self.0.fetch_add(1, Ordering::Relaxed);
-        axum::http::HeaderValue::from_str(&n.to_string())
+        let id = uuid::Uuid::new_v4().to_string();
+        axum::http::HeaderValue::from_str(&id)
             .ok()
             .map(RequestId::new)
     }
+}
+
+/// A body declared larger than `BODY_LIMIT` is refused before a byte of it
+/// is read (413, and the connection closes).
+async fn declared_length(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let limit = app.body_limit();
+    if declared.is_some_and(|n| n > limit as u64) {
+        return ApiError::PayloadTooLarge { limit }.into_response();
+    }
+    next.run(req).await
 }
 
 /// `Authorization: Bearer <API_TOKEN>`, compared in constant time.
@@ -263,16 +337,25 @@ async fn require_token(State(app): State<AppState>, req: Request, next: Next) ->
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim().as_bytes());
     match given {
-        Some(token) if app.token_matches(token) => next.run(req).await,
+        Some(token) if app.token_matches(token) => {
+            let mut req = req;
+            req.extensions_mut().insert(Caller::Service);
+            next.run(req).await
+        }
         _ => ApiError::Unauthorized.into_response(),
     }
 }
 
-/// The whole request under `REQUEST_TIMEOUT_MS`: past it, 503.
-async fn deadline(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    match tokio::time::timeout(app.0.request_timeout, next.run(req)).await {
+/// The whole request (body read, validation, database) under
+/// `REQUEST_TIMEOUT_MS`: past it the request's future is dropped, which
+/// abandons its work, and the client gets `503 timeout` (`408` when the body
+/// was still arriving; see [`body::JsonBody`]).
+async fn deadline(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
+    let at = tokio::time::Instant::now() + app.0.request_timeout;
+    req.extensions_mut().insert(body::Deadline(at));
+    match tokio::time::timeout_at(at, next.run(req)).await {
         Ok(response) => response,
-        Err(_) => ApiError::Unavailable.into_response(),
+        Err(_) => ApiError::Timeout.into_response(),
     }
 }
 

@@ -1,25 +1,28 @@
 //! Password hashing: argon2id with its recommended parameters, off the
 //! async runtime and bounded so a burst of sign-ups cannot exhaust memory
-//! (each hash holds 19 MiB while it runs).
+//! (each hash holds 19 MiB while it runs): a [`Pool`] of one worker per core
+//! and a bounded queue.
 
 use crate::error::ApiError;
+use crate::work::Pool;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::Argon2;
-use std::sync::Arc;
-use tokio::sync::Semaphore;
 
-/// Hashes passwords on the blocking pool, a few at a time.
+/// Hashes waiting for a worker at most, per core; past it a sign-up gets `503 busy`.
+const QUEUE_PER_CORE: usize = 32;
+
+/// Hashes passwords on the blocking pool, one per core at a time.
 #[derive(Debug, Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    pool: Pool,
 }
 
 impl Default for PasswordHasher {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            permits: Arc::new(Semaphore::new(cores)),
+            pool: Pool::new("password hashing", cores, cores * QUEUE_PER_CORE),
         }
     }
 }
@@ -27,20 +30,15 @@ impl Default for PasswordHasher {
 impl PasswordHasher {
     /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) of `password`.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| ApiError::internal(format!("hasher closed: {e}")))?;
-        tokio::task::spawn_blocking(move || {
-            let salt = SaltString::generate(&mut OsRng);
-            Argon2::default()
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("hashing task: {e}")))?
-        .map_err(|e| ApiError::internal(format!("argon2: {e}")))
+        self.pool
+            .run(move || {
+                let salt = SaltString::generate(&mut OsRng);
+                Argon2::default()
+                    .hash_password(password.as_bytes(), &salt)
+                    .map(|h| h.to_string())
+            })
+            .await?
+            .map_err(|e| ApiError::internal(format!("argon2: {e}")))
     }
 }
 

@@ -40,15 +40,21 @@ pub struct ListQuery {
 }
 
 /// The opaque `cursor`: where the previous page ended.
+///
+/// A client can send anything here, so nothing in it is trusted: the sort
+/// value travels as text and is cast by the sort field's schema kind exactly
+/// as a filter value is (a string stays a plain string, never an operator
+/// document), and anything that does not fit is `400 invalid_cursor`.
 #[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Cursor {
     /// Sort field.
     k: String,
     /// Direction.
     d: i32,
-    /// The last document's sort value (JSON, `null` when absent).
-    v: Value,
-    /// The last document's `_id`.
+    /// The last document's sort value as text (`None` when absent or null).
+    v: Option<String>,
+    /// The last document's `_id` (hex).
     id: String,
 }
 
@@ -120,7 +126,7 @@ pub fn parse(res: &Resource, pairs: &[(String, String)]) -> Result<ListQuery, Ap
     if let Some(token) = cursor {
         let after = decode_cursor(token)?;
         if after.k != sort_field || after.d != direction {
-            return Err(bad("`cursor` belongs to another sort order"));
+            return Err(invalid_cursor("it belongs to another sort order"));
         }
         let keyset = keyset(schema, &sort_field, direction, &after)?;
         filter = if filter.is_empty() {
@@ -206,24 +212,28 @@ fn filter_value(res: &Resource, schema: &Schema, key: &str, raw: &str) -> Result
             res.collection.name()
         )));
     };
+    let looks_structured = matches!(kind, Kind::String | Kind::Enum(_))
+        && matches!(raw.trim_start().chars().next(), Some('{' | '['))
+        && matches!(
+            serde_json::from_str::<Value>(raw),
+            Ok(Value::Object(_) | Value::Array(_))
+        );
+    if looks_structured {
+        // Said plainly for a person who tried `?email={"$gt": ""}`; the cast
+        // below would have made it a plain string anyway.
+        return Err(bad(format!(
+            "filter `{key}`: values are plain strings; query operators and JSON objects are not supported"
+        )));
+    }
     cast(kind, &rules, raw).map_err(|why| bad(format!("filter `{key}`: {why}")))
 }
 
-/// Casts a query-string value to `kind`, as Mongoose casts query values.
+/// Casts a query-string value (a filter, or a cursor's sort value) to a
+/// scalar of `kind`, as Mongoose casts query values. The result is always a
+/// plain BSON scalar.
 fn cast(kind: &Kind, rules: &Rules, raw: &str) -> Result<Bson, String> {
     match kind {
         Kind::String | Kind::Enum(_) => {
-            let looks_structured = matches!(raw.trim_start().chars().next(), Some('{' | '['))
-                && matches!(
-                    serde_json::from_str::<Value>(raw),
-                    Ok(Value::Object(_) | Value::Array(_))
-                );
-            if looks_structured {
-                return Err(
-                    "values are plain strings; query operators and JSON objects are not supported"
-                        .into(),
-                );
-            }
             let mut s = raw.to_string();
             if rules.lowercase {
                 s = s.to_lowercase();
@@ -273,36 +283,60 @@ pub fn next_cursor(q: &ListQuery, last: &Map<String, Value>) -> Option<String> {
     let mut segments = q.sort_field.split('.');
     let first = segments.next().and_then(|k| last.get(k));
     let v = segments.fold(first, |v, k| v.and_then(|x| x.get(k)));
+    let v = match v {
+        // The `_id` travels as `id`.
+        _ if q.sort_field == "_id" => None,
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Bool(b)) => Some(b.to_string()),
+        Some(Value::Number(n)) => Some(js::number_to_string(js::as_f64(n))),
+        // Sortable fields are scalars; a stored document of another shape
+        // (written by other code) ends the listing rather than guess.
+        Some(_) => return None,
+    };
     let cursor = Cursor {
         k: q.sort_field.clone(),
         d: q.direction,
-        v: v.cloned().unwrap_or(Value::Null),
+        v,
         id,
     };
     let json = serde_json::to_vec(&cursor).ok()?;
     Some(URL_SAFE_NO_PAD.encode(json))
 }
 
+/// The 400 for a cursor that is not one this server could have returned.
+fn invalid_cursor(why: &str) -> ApiError {
+    ApiError::bad_request(
+        "invalid_cursor",
+        format!("`cursor` is not a cursor this server returned ({why}); start again without it"),
+    )
+}
+
 fn decode_cursor(token: &str) -> Result<Cursor, ApiError> {
-    let invalid = || bad("`cursor` is not a cursor this server returned");
-    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
-    serde_json::from_slice(&bytes).map_err(|_| invalid())
+    let bytes = URL_SAFE_NO_PAD
+        .decode(token)
+        .map_err(|_| invalid_cursor("not base64url"))?;
+    serde_json::from_slice(&bytes).map_err(|_| invalid_cursor("malformed"))
 }
 
 /// Documents after the cursor in `(field, _id)` order. MongoDB sorts a
 /// missing or null field before every value, ascending.
 fn keyset(schema: &Schema, field: &str, dir: i32, after: &Cursor) -> Result<Document, ApiError> {
-    let invalid = || bad("`cursor` is not a cursor this server returned");
-    let id = Bson::ObjectId(ObjectId::parse_str(&after.id).map_err(|_| invalid())?);
+    let id = ObjectId::parse_str(&after.id).map_err(|_| invalid_cursor("bad `_id`"))?;
+    let id = Bson::ObjectId(id);
     if field == "_id" {
+        // Cursors of earlier versions repeated the `_id` as the value.
+        if after.v.as_ref().is_some_and(|v| *v != after.id) {
+            return Err(invalid_cursor("unexpected value"));
+        }
         let next = if dir == 1 { "$gt" } else { "$lt" };
         return Ok(doc! { "_id": { next: id } });
     }
     let v = match &after.v {
-        Value::Null => Bson::Null,
-        v => {
-            let (kind, _, _) = resolve(schema, field).ok_or_else(invalid)?;
-            codec::value_to_bson(kind, v).map_err(|_| invalid())?
+        None => Bson::Null,
+        Some(raw) => {
+            let (kind, rules, _) = resolve(schema, field).ok_or_else(|| invalid_cursor("field"))?;
+            cast(kind, &rules, raw).map_err(|_| invalid_cursor("value does not fit the field"))?
         }
     };
     Ok(match (dir, v) {
@@ -327,6 +361,7 @@ fn keyset(schema: &Schema, field: &str, dir: i32, after: &Cursor) -> Result<Docu
 mod tests {
     use super::*;
     use onelastai_models::Collection;
+    use serde_json::json;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()
@@ -374,6 +409,96 @@ mod tests {
         assert!(parse(&res, &pairs(&[("sort", "bio")])).is_err());
         assert!(parse(&res, &pairs(&[("sort", "resetPasswordToken")])).is_err());
         assert!(parse(&res, &pairs(&[("sort", "-createdAt")])).is_ok());
+    }
+
+    fn token(v: serde_json::Value) -> String {
+        URL_SAFE_NO_PAD.encode(v.to_string())
+    }
+
+    #[test]
+    fn crafted_cursors_are_invalid_cursor() {
+        let res = Resource::of(Collection::Users);
+        let id = "65a1b2c3d4e5f6a7b8c9d0e1";
+        let crafted = [
+            json!({"k": "createdAt", "d": -1, "v": {"$regex": ".*"}, "id": id}),
+            json!({"k": "createdAt", "d": -1, "v": {"$ne": null}, "id": id}),
+            json!({"k": "createdAt", "d": -1, "v": ["2024-01-15T00:00:00.000Z"], "id": id}),
+            json!({"k": "createdAt", "d": -1, "v": 5, "id": id}),
+            json!({"k": "createdAt", "d": -1, "v": "yesterday", "id": id}),
+            json!({"k": "createdAt", "d": -1, "v": null, "id": {"$gt": ""}}),
+            json!({"k": "createdAt", "d": -1, "v": null, "id": "nothex"}),
+            json!({"k": "createdAt", "d": -1, "v": null, "id": id, "x": 1}),
+            json!({"k": "createdAt", "d": 1, "v": null, "id": id}),
+            json!({"k": "email", "d": -1, "v": null, "id": id}),
+            json!({"k": "createdAt", "d": -1}),
+            json!([1, 2]),
+        ];
+        for c in crafted {
+            let q = parse(
+                &res,
+                &pairs(&[("sort", "-createdAt"), ("cursor", &token(c.clone()))]),
+            );
+            assert_eq!(q.err().map(|e| e.code()), Some("invalid_cursor"), "{c}");
+        }
+        for raw in ["%%%", "", "eyJr"] {
+            let q = parse(&res, &pairs(&[("cursor", raw)]));
+            assert_eq!(q.err().map(|e| e.code()), Some("invalid_cursor"), "{raw}");
+        }
+        // A number field's value must be a number; a string field's stays a string.
+        let res = Resource::of(Collection::Tools);
+        let c = token(json!({"k": "price", "d": 1, "v": "{\"$gt\":0}", "id": id}));
+        let sortable = sortable_fields(&res);
+        if sortable.iter().any(|f| f == "price") {
+            let q = parse(&res, &pairs(&[("sort", "price"), ("cursor", &c)]));
+            assert_eq!(q.err().map(|e| e.code()), Some("invalid_cursor"));
+        }
+    }
+
+    #[test]
+    fn a_returned_cursor_reads_back_as_plain_values() {
+        let res = Resource::of(Collection::Users);
+        let Ok(q) = parse(&res, &pairs(&[("sort", "email")])) else {
+            panic!("refused")
+        };
+        let last = json!({"_id": "65a1b2c3d4e5f6a7b8c9d0e1", "email": "{\"$gt\": \"\"}@x.co"});
+        let Some(next) = next_cursor(&q, last.as_object().unwrap_or(&Map::new())) else {
+            panic!("no cursor")
+        };
+        let Ok(q) = parse(&res, &pairs(&[("sort", "email"), ("cursor", &next)])) else {
+            panic!("own cursor refused")
+        };
+        // The keyset compares with the string itself, never an operator document.
+        let first = q
+            .filter
+            .get_array("$or")
+            .ok()
+            .and_then(|a| a.first())
+            .and_then(Bson::as_document)
+            .and_then(|d| d.get_document("email").ok())
+            .and_then(|d| d.get("$gt"))
+            .cloned();
+        assert_eq!(first, Some(Bson::String("{\"$gt\": \"\"}@x.co".into())));
+        let Ok(q) = parse(&res, &pairs(&[("sort", "-createdAt")])) else {
+            panic!("refused")
+        };
+        let last =
+            json!({"_id": "65a1b2c3d4e5f6a7b8c9d0e1", "createdAt": "2024-01-15T10:30:00.000Z"});
+        let next = next_cursor(&q, last.as_object().unwrap_or(&Map::new())).unwrap_or_default();
+        let q = parse(&res, &pairs(&[("sort", "-createdAt"), ("cursor", &next)]));
+        let Ok(q) = q else {
+            panic!("own date cursor refused")
+        };
+        let lt = q
+            .filter
+            .get_array("$or")
+            .ok()
+            .and_then(|a| a.first())
+            .and_then(Bson::as_document)
+            .and_then(|d| d.get_document("createdAt").ok())
+            .and_then(|d| d.get("$lt"))
+            .cloned();
+        let date = bson::DateTime::from_millis(1_705_314_600_000);
+        assert_eq!(lt, Some(Bson::DateTime(date)), "{}", q.filter);
     }
 
     #[test]

@@ -6,13 +6,16 @@
 //! `users` hides and hashes its secrets, `subscriptions` computes
 //! `expiryDate` and reports `isValid`, `appconfigs` has a public flag.
 
+use onelastai_models::engine::Options;
+use onelastai_models::json::{self, Json, Object};
 use onelastai_models::subscriptions::{self, Plan, SubscriptionStatus};
-use onelastai_models::{Collection, Date, FieldError};
+use onelastai_models::{Collection, Date};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// Rewrites the raw input before validation, at time `now`.
-pub type Prepare = fn(&mut Map<String, Value>, Date);
+pub type Prepare = fn(&mut Object<'_>, Date);
 
 /// Adds computed fields to a document on its way out, at time `now`.
 pub type Decorate = fn(&mut Map<String, Value>, Date);
@@ -100,18 +103,6 @@ impl Resource {
         }
         Value::Object(doc)
     }
-
-    /// Field errors as returned to clients: the offending value of a secret
-    /// path is left out (paths, kinds and messages are the crate's).
-    pub fn redact(&self, mut errors: Vec<FieldError>) -> Vec<FieldError> {
-        for e in &mut errors {
-            let top = e.path.split('.').next().unwrap_or_default();
-            if self.is_secret(top) {
-                e.value = None;
-            }
-        }
-        errors
-    }
 }
 
 /// A date `fill_expiry_date` puts in place while it finds out whether the
@@ -123,29 +114,42 @@ const PLACEHOLDER_DATE: &str = "1970-01-01T00:00:00.000Z";
 ///
 /// Only a document whose other fields are valid gets one, so an invalid
 /// document reports exactly the crate's errors, `expiryDate` included.
-fn fill_expiry_date(input: &mut Map<String, Value>, now: Date) {
-    if !matches!(input.get("expiryDate"), None | Some(Value::Null)) {
+fn fill_expiry_date(input: &mut Object<'_>, now: Date) {
+    if !matches!(json::get(input, "expiryDate"), None | Some(Json::Null)) {
         return;
     }
     let mut probe = input.clone();
-    probe.insert("expiryDate".into(), Value::String(PLACEHOLDER_DATE.into()));
-    let Ok(doc) = Collection::Subscriptions.validate(&Value::Object(probe), now) else {
+    probe.retain(|(k, _)| k != "expiryDate");
+    probe.push((
+        Cow::Borrowed("expiryDate"),
+        Json::String(Cow::Borrowed(PLACEHOLDER_DATE)),
+    ));
+    // Whether the rest is valid is all that matters: the first error answers it.
+    let first_error = Options {
+        max_errors: Some(1),
+    };
+    let Ok(doc) =
+        Collection::Subscriptions.validate_json_with(&Json::Object(probe), now, &first_error)
+    else {
         return;
     };
-    let Some(plan) = doc
-        .get("plan")
-        .and_then(Value::as_str)
+    let Some(plan) = json::get(&doc, "plan")
+        .and_then(Json::as_str)
         .and_then(Plan::parse)
     else {
         return;
     };
-    let start = doc
-        .get("startDate")
-        .and_then(Value::as_str)
-        .and_then(Date::parse_iso)
-        .unwrap_or(now);
+    let start = match json::get(&doc, "startDate") {
+        Some(Json::Date(d)) => *d,
+        Some(Json::String(s)) => Date::parse_iso(s).unwrap_or(now),
+        _ => now,
+    };
     if let Some(expiry) = subscriptions::calculate_expiry_date(plan, start) {
-        input.insert("expiryDate".into(), Value::String(expiry.to_iso_string()));
+        input.retain(|(k, _)| k != "expiryDate");
+        input.push((
+            Cow::Borrowed("expiryDate"),
+            Json::String(Cow::Owned(expiry.to_iso_string())),
+        ));
     }
 }
 
@@ -179,23 +183,30 @@ mod tests {
         }
     }
 
+    /// `fill_expiry_date` on a JSON object, returning the result as a Map.
+    fn filled(v: Value) -> Map<String, Value> {
+        let json = Json::from_value(&v);
+        let Json::Object(mut m) = json else {
+            return Map::new();
+        };
+        fill_expiry_date(&mut m, now());
+        json::object_to_map(&m)
+    }
+
     #[test]
     fn expiry_is_filled_from_plan_and_start() {
-        let mut m = obj(json!({"userId": "u", "agentId": "a", "plan": "monthly", "price": 5}));
-        fill_expiry_date(&mut m, now());
+        let m = filled(json!({"userId": "u", "agentId": "a", "plan": "monthly", "price": 5}));
         assert_eq!(m["expiryDate"], "2024-03-02T08:00:00.000Z");
-        let mut m = obj(
+        let m = filled(
             json!({"userId": "u", "agentId": "a", "plan": "daily", "price": 5,
                                "startDate": "2024-02-28T00:00:00Z"}),
         );
-        fill_expiry_date(&mut m, now());
         assert_eq!(m["expiryDate"], "2024-02-29T00:00:00.000Z");
     }
 
     #[test]
     fn invalid_documents_get_no_expiry() {
-        let mut m = obj(json!({"userId": "u", "agentId": "a", "plan": "yearly", "price": 5}));
-        fill_expiry_date(&mut m, now());
+        let m = filled(json!({"userId": "u", "agentId": "a", "plan": "yearly", "price": 5}));
         assert!(!m.contains_key("expiryDate"));
     }
 

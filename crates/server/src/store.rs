@@ -1,6 +1,8 @@
 //! The database, behind a deadline.
 //!
-//! Every operation runs under the configured timeout and its failure is
+//! Every operation runs under the configured timeout (and every query
+//! carries it to the server as `maxTimeMS`, so the database abandons it too)
+//! and its failure is
 //! sorted into what a client can act on: the database is unreachable (503),
 //! a unique index refused the write (409), or something unexpected (500,
 //! logged). Only operations MongoDB >= 6 and FerretDB 1.24 both support are
@@ -173,7 +175,7 @@ impl Store {
         projection: Option<Document>,
     ) -> Result<Option<Document>, StoreError> {
         let c = self.coll(coll);
-        let mut action = c.find_one(filter);
+        let mut action = c.find_one(filter).max_time(self.timeout);
         if let Some(p) = projection {
             action = action.projection(p);
         }
@@ -203,6 +205,7 @@ impl Store {
             .sort(sort)
             .limit(limit)
             .projection(projection)
+            .max_time(self.timeout)
             .build();
         let c = self.coll(coll);
         self.run(async {
@@ -227,6 +230,12 @@ impl Store {
     pub async fn delete_one(&self, coll: &str, filter: Document) -> Result<bool, StoreError> {
         let r = self.run(self.coll(coll).delete_one(filter)).await?;
         Ok(r.deleted_count > 0)
+    }
+
+    /// `deleteMany`; how many documents were deleted.
+    pub async fn delete_many(&self, coll: &str, filter: Document) -> Result<u64, StoreError> {
+        let r = self.run(self.coll(coll).delete_many(filter)).await?;
+        Ok(r.deleted_count)
     }
 
     /// Runs a driver future under the deadline.

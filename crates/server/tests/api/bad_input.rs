@@ -181,12 +181,12 @@ async fn bad_requests_are_4xx() {
         (
             "/api/users?cursor=not-a-cursor".into(),
             400,
-            "invalid_query",
+            "invalid_cursor",
         ),
         (
             "/api/users?cursor=eyJrIjoiX2lkIiwiZCI6MSwidiI6bnVsbCwiaWQiOiJ4In0".into(),
             400,
-            "invalid_query",
+            "invalid_cursor",
         ),
         // Unknown collections and routes.
         ("/api/nosuchthing".into(), 404, "not_found"),

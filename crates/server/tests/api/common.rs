@@ -161,8 +161,10 @@ impl TestServer {
             Err(e) => panic!("local addr: {e}"),
         };
         let app = onelastai_server::app(state.clone());
+        let limits = config.connections;
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let forever = std::future::pending::<()>();
+            let _ = onelastai_server::connections::serve(listener, app, limits, forever).await;
         });
         let client = match mongodb::Client::with_uri_str(uri).await {
             Ok(c) => c,

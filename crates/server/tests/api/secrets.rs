@@ -127,14 +127,25 @@ async fn secrets_never_leave_the_server() {
     let r = server.post("/api/users", &dup).await;
     assert_eq!(r.status, 409);
 
-    // An empty password is not stored (a hash of "" would let "" log in).
+    // An empty password is never stored (a hash of "" would let "" log in):
+    // refused for password auth, dropped for a passwordless user.
+    let before = server.count("users").await;
     let r = server
         .post(
             "/api/users",
             &json!({"id": "user_empty", "email": "empty@example.com", "password": ""}),
         )
         .await;
-    assert_eq!(r.status, 201);
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(server.count("users").await, before);
+    let r = server
+        .post(
+            "/api/users",
+            &json!({"id": "user_empty", "email": "empty@example.com", "password": "",
+                    "authMethod": "passwordless"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
     let raw = server
         .raw("users", r.json["_id"].as_str().unwrap_or_default())
         .await
