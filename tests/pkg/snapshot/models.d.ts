@@ -7,12 +7,22 @@ export type CollectionName = keyof Documents;
 /** What a validation returns: the normalised document, or every failing path. */
 export type ValidationResult<T> =
 | { ok: true; value: T }
-| { ok: false; errors: FieldError[] };
+| {
+    ok: false;
+    errors: FieldError[];
+    /** `true` when `options.maxErrors` cut the list: more paths fail than `errors` holds. */
+    truncated?: true;
+};
 
 /** Options of `validate` and the typed validators. */
 export interface ValidateOptions {
     /** The clock for `Date.now` defaults (an ISO 8601 string or a Date); the caller's clock when absent. */
     now?: Date | string;
+    /**
+     * Stop after this many errors (a positive integer): the walk ends there,
+     * so a huge broken document costs little. Every error when absent.
+     */
+    maxErrors?: number;
 }
 
 /** Options of `validateField`. */
