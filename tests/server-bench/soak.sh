@@ -19,7 +19,7 @@
 # is its RUST_LOG; its log is kept in target/server-soak/server.log. SOAK_SERVER_BIN runs
 # another build of the server (e.g. of an older commit) instead of building this one.
 # Other server-soak options: --slow-clients N, --warmup 15s, --settle 10s, --keep N,
-# --many-errors-items N, --slow-interval 2s, --slow-give-up 60s, --progress 10s.
+# --many-errors-items N, --slow-interval 2s, --slow-give-up 30s, --progress 10s.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

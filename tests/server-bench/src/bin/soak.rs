@@ -50,7 +50,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{sleep, sleep_until, Instant};
 
-const USAGE: &str = "usage: server-soak --url http://127.0.0.1:PORT --pid PID --token T [--duration 10m] [--clients 32] [--slow-clients 4] [--warmup 15s] [--settle 10s] [--body-limit BYTES] [--many-errors-items 50000] [--keep 50] [--slow-interval 2s] [--slow-give-up 60s] [--progress 10s]";
+const USAGE: &str = "usage: server-soak --url http://127.0.0.1:PORT --pid PID --token T [--duration 10m] [--clients 32] [--slow-clients 4] [--warmup 15s] [--settle 10s] [--body-limit BYTES] [--many-errors-items 50000] [--keep 50] [--slow-interval 2s] [--slow-give-up 30s] [--progress 10s]";
 
 /// Settings, from the command line.
 #[derive(Debug, Clone)]
@@ -102,7 +102,7 @@ fn parse_args() -> Result<Opts, String> {
         many_errors_items: 50_000,
         keep: 50,
         slow_interval: Duration::from_secs(2),
-        slow_give_up: Duration::from_secs(60),
+        slow_give_up: Duration::from_secs(30),
         progress: Duration::from_secs(10),
     };
     let mut it = std::env::args().skip(1);
@@ -911,7 +911,7 @@ fn report(r: &Report) -> bool {
     let within = r.rss_end.map(|end| (end as f64) <= start as f64 * 1.2);
     match r.rss_end {
         Some(end) => println!(
-            "RSS: before warm-up {:.1} MiB; start {:.1} MiB (after warm-up and {:.0} s idle); peak {:.1} MiB (1 s samples; VmHWM {:.1} MiB); end {:.1} MiB ({:.0} s after the load stopped): end/start {:.2}, within 20% of start: {}",
+            "RSS: before warm-up {:.1} MiB; start {:.1} MiB (after warm-up and {:.0} s idle); peak during the run {:.1} MiB (1 s samples; VmHWM since the server started {:.1} MiB); end {:.1} MiB ({:.0} s after the load stopped): end/start {:.2}, within 20% of start: {}",
             mib(r.rss_before_warmup),
             mib(start),
             o.settle.as_secs_f64(),
