@@ -55,7 +55,14 @@ struct ModelOptions {
     timestamps: bool,
     subdocument: bool,
     check: Option<syn::Path>,
+    compute: Option<syn::Path>,
+    owner: Option<LitStr>,
+    public_flag: Option<LitStr>,
+    /// read, create, update, delete: `anyone`, `owner` or `admin`.
+    who: [Option<Ident>; 4],
 }
+
+const OPERATIONS: [&str; 4] = ["read", "create", "update", "delete"];
 
 struct IndexDecl {
     keys: Vec<(String, i32)>,
@@ -72,6 +79,8 @@ struct FieldOptions {
     lowercase: bool,
     trim: bool,
     secret: bool,
+    hashed: bool,
+    protected: bool,
     maxlength: Option<Expr>,
     min: Option<Expr>,
     max: Option<Expr>,
@@ -90,6 +99,21 @@ fn expand_struct(args: Tokens, mut item: ItemStruct) -> syn::Result<Tokens> {
             opts.subdocument = true;
         } else if meta.path.is_ident("check") {
             opts.check = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("compute") {
+            opts.compute = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("owner") {
+            opts.owner = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("public_flag") {
+            opts.public_flag = Some(meta.value()?.parse()?);
+        } else if let Some(i) = OPERATIONS.iter().position(|op| meta.path.is_ident(op)) {
+            let who: Ident = meta.value()?.parse()?;
+            if !["anyone", "owner", "admin"].contains(&who.to_string().as_str()) {
+                return Err(syn::Error::new_spanned(
+                    who,
+                    "expected `anyone`, `owner` or `admin`",
+                ));
+            }
+            opts.who[i] = Some(who);
         } else {
             return Err(meta.error("unknown #[model] option"));
         }
@@ -194,6 +218,11 @@ fn expand_struct(args: Tokens, mut item: ItemStruct) -> syn::Result<Tokens> {
         Some(p) => quote!(Some(#p)),
         None => quote!(None),
     };
+    let compute = match &opts.compute {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    let access = access_tokens(&opts, &item)?;
     let timestamps = opts.timestamps;
     let version_key = opts.collection.is_some();
     let index_specs = indexes.iter().map(|ix| {
@@ -215,6 +244,8 @@ fn expand_struct(args: Tokens, mut item: ItemStruct) -> syn::Result<Tokens> {
                 fields: &[#(#field_specs),*],
                 indexes: &[#(#index_specs),*],
                 check: #check,
+                access: #access,
+                compute: #compute,
             };
         }
 
@@ -223,6 +254,63 @@ fn expand_struct(args: Tokens, mut item: ItemStruct) -> syn::Result<Tokens> {
                 crate::engine::Kind::Object(&<Self as crate::engine::Model>::SCHEMA);
         }
     })
+}
+
+/// The `access` of a collection: every collection declares who may read,
+/// create, update and delete; nested types declare nothing.
+fn access_tokens(opts: &ModelOptions, item: &ItemStruct) -> syn::Result<Tokens> {
+    let declared =
+        opts.who.iter().any(Option::is_some) || opts.owner.is_some() || opts.public_flag.is_some();
+    if opts.collection.is_none() {
+        if declared {
+            return Err(syn::Error::new_spanned(
+                &item.ident,
+                "access rules belong on a collection (#[model(collection = ...)])",
+            ));
+        }
+        return Ok(quote!(None));
+    }
+    let mut who = Vec::new();
+    for (op, w) in OPERATIONS.iter().zip(&opts.who) {
+        let Some(w) = w else {
+            return Err(syn::Error::new_spanned(
+                &item.ident,
+                format!("a collection declares who may {op} (`{op} = anyone | owner | admin`)"),
+            ));
+        };
+        let variant = Ident::new(&pascal_case(&w.to_string()), w.span());
+        who.push(quote!(crate::access::Who::#variant));
+    }
+    if opts.owner.is_none() && opts.who.iter().flatten().any(|w| w == "owner") {
+        return Err(syn::Error::new_spanned(
+            &item.ident,
+            "`owner` rules need `owner = \"<field>\"`",
+        ));
+    }
+    let owner = match &opts.owner {
+        Some(o) => quote!(Some(#o)),
+        None => quote!(None),
+    };
+    let public_flag = match &opts.public_flag {
+        Some(f) => quote!(Some(#f)),
+        None => quote!(None),
+    };
+    let [read, create, update, delete] = [&who[0], &who[1], &who[2], &who[3]];
+    Ok(quote!(Some(crate::access::Access {
+        owner: #owner,
+        read: #read,
+        create: #create,
+        update: #update,
+        delete: #delete,
+        public_flag: #public_flag,
+    })))
+}
+
+fn pascal_case(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// Reads and removes the `#[field(...)]` attributes of one field.
@@ -250,6 +338,11 @@ fn take_field_options(field: &mut Field) -> syn::Result<FieldOptions> {
                 fo.trim = true;
             } else if p.is_ident("secret") {
                 fo.secret = true;
+            } else if p.is_ident("hashed") {
+                fo.hashed = true;
+                fo.secret = true;
+            } else if p.is_ident("protected") {
+                fo.protected = true;
             } else if p.is_ident("maxlength") {
                 fo.maxlength = Some(meta.value()?.parse()?);
             } else if p.is_ident("min") {
@@ -346,6 +439,8 @@ fn field_spec(wire: &str, ty: &Type, fo: &FieldOptions) -> Tokens {
         lowercase,
         trim,
         secret,
+        hashed,
+        protected,
         ..
     } = *fo;
     let opt_f64 = |e: &Option<Expr>| match e {
@@ -375,6 +470,8 @@ fn field_spec(wire: &str, ty: &Type, fo: &FieldOptions) -> Tokens {
                 lowercase: #lowercase,
                 trim: #trim,
                 secret: #secret,
+                hashed: #hashed,
+                protected: #protected,
                 min: #min,
                 max: #max,
                 maxlength: #maxlength,

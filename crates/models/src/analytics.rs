@@ -4,7 +4,14 @@ use crate::{model, Date};
 use serde_json::Value;
 
 /// 4.1 A behaviour or system event.
-#[model(collection = "analyticsevents")]
+#[model(
+    collection = "analyticsevents",
+    owner = "userId",
+    read = owner,
+    create = anyone,
+    update = admin,
+    delete = admin
+)]
 #[index("visitorId: 1, timestamp: -1")]
 #[index("sessionId: 1, timestamp: -1")]
 #[index("userId: 1, timestamp: -1")]
@@ -57,7 +64,15 @@ pub struct EventContext {
 }
 
 /// 4.2 One question and answer with an agent, for analytics.
-#[model(collection = "chatanalytics", timestamps)]
+#[model(
+    collection = "chatanalytics",
+    timestamps,
+    owner = "userId",
+    read = owner,
+    create = owner,
+    update = admin,
+    delete = admin
+)]
 #[index("userId: 1, createdAt: -1")]
 #[index("agentId: 1, createdAt: -1")]
 #[index("feedback.satisfied: 1")]
@@ -120,7 +135,15 @@ pub struct ChatAnalyticsMetadata {
 }
 
 /// 4.3 One use of a developer tool.
-#[model(collection = "toolusageanalytics", timestamps)]
+#[model(
+    collection = "toolusageanalytics",
+    timestamps,
+    owner = "userId",
+    read = owner,
+    create = owner,
+    update = admin,
+    delete = admin
+)]
 #[index("userId: 1, createdAt: -1")]
 #[index("toolName: 1, createdAt: -1")]
 #[index("toolCategory: 1, createdAt: -1")]

@@ -4,7 +4,15 @@ use crate::subscriptions::Plan;
 use crate::{model, Date, ObjectId};
 
 /// 7.1 An invoice.
-#[model(collection = "invoices", timestamps)]
+#[model(
+    collection = "invoices",
+    timestamps,
+    owner = "userId",
+    read = owner,
+    create = admin,
+    update = admin,
+    delete = admin
+)]
 #[index("userId: 1, createdAt: -1")]
 #[index("stripeInvoiceId: 1")]
 #[index("stripeSubscriptionId: 1")]
@@ -58,7 +66,15 @@ pub enum InvoiceStatus {
 }
 
 /// 7.2 A payment transaction.
-#[model(collection = "payments", timestamps)]
+#[model(
+    collection = "payments",
+    timestamps,
+    owner = "userId",
+    read = owner,
+    create = admin,
+    update = admin,
+    delete = admin
+)]
 #[index("userId: 1, createdAt: -1")]
 #[index("stripePaymentIntentId: 1")]
 #[index("stripeChargeId: 1")]

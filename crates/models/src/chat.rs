@@ -3,7 +3,15 @@
 use crate::{model, Date};
 
 /// 3.1 A conversation with an agent, messages embedded.
-#[model(collection = "chatsessions", timestamps)]
+#[model(
+    collection = "chatsessions",
+    timestamps,
+    owner = "userId",
+    read = owner,
+    create = owner,
+    update = owner,
+    delete = owner
+)]
 #[index("id: 1", unique)]
 #[index("userId: 1, lastUpdated: -1")]
 #[index("agentId: 1, createdAt: -1")]
@@ -109,7 +117,15 @@ pub struct SessionMetadata {
 }
 
 /// 3.2 One chat message, stored on its own for analytics.
-#[model(collection = "chatmessages", timestamps)]
+#[model(
+    collection = "chatmessages",
+    timestamps,
+    owner = "userId",
+    read = owner,
+    create = owner,
+    update = owner,
+    delete = owner
+)]
 #[index("messageId: 1", unique)]
 #[index("sessionId: 1, createdAt: 1")]
 #[index("userId: 1, createdAt: -1")]

@@ -118,6 +118,28 @@ impl Collection {
         engine::validate_path(self.schema(), path, value, context, now)
     }
 
+    /// Who may read, create, update and delete, and who owns a document.
+    pub fn access(self) -> crate::access::Access {
+        // Every collection declares it (`#[model]` refuses one that does not).
+        self.schema().access.unwrap_or(crate::access::Access {
+            owner: None,
+            read: crate::access::Who::Admin,
+            create: crate::access::Who::Admin,
+            update: crate::access::Who::Admin,
+            delete: crate::access::Who::Admin,
+            public_flag: None,
+        })
+    }
+
+    /// Fills the collection's computed defaults into `input` (a subscription's
+    /// `expiryDate`): what the server does before it validates a document to
+    /// store. Validation alone, like Mongoose's, leaves them to the caller.
+    pub fn fill_computed(self, input: &mut Object<'_>, now: Date) {
+        if let Some(compute) = self.schema().compute {
+            compute(input, now);
+        }
+    }
+
     /// Every index the spec declares for this collection, de-duplicated.
     pub fn indexes(self) -> Vec<IndexSpec> {
         crate::index::indexes(self.schema())

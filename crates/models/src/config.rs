@@ -4,7 +4,15 @@ use crate::model;
 use serde_json::Value;
 
 /// 8.1 An application-wide setting.
-#[model(collection = "appconfigs", timestamps)]
+#[model(
+    collection = "appconfigs",
+    timestamps,
+    public_flag = "isPublic",
+    read = admin,
+    create = admin,
+    update = admin,
+    delete = admin
+)]
 #[index("key: 1", unique)]
 #[index("category: 1")]
 #[index("isPublic: 1")]

@@ -4,7 +4,15 @@ use crate::{model, Date};
 use std::collections::BTreeMap;
 
 /// 5.1 A user's achievements and badges.
-#[model(collection = "userachievements", timestamps)]
+#[model(
+    collection = "userachievements",
+    timestamps,
+    owner = "userId",
+    read = owner,
+    create = admin,
+    update = admin,
+    delete = admin
+)]
 #[index("userId: 1", unique)]
 #[index("totalPoints: -1")]
 #[index("masteryLevel: 1")]
@@ -122,7 +130,15 @@ pub enum MasteryLevel {
 }
 
 /// 5.2 A user's points, items and transactions.
-#[model(collection = "userrewards", timestamps)]
+#[model(
+    collection = "userrewards",
+    timestamps,
+    owner = "userId",
+    read = owner,
+    create = admin,
+    update = admin,
+    delete = admin
+)]
 #[index("userId: 1", unique)]
 #[index("totalPoints: -1")]
 #[index("availablePoints: -1")]
@@ -260,7 +276,14 @@ pub struct RewardStats {
 }
 
 /// 5.3 A ranking of users for one category and period.
-#[model(collection = "leaderboards", timestamps)]
+#[model(
+    collection = "leaderboards",
+    timestamps,
+    read = anyone,
+    create = admin,
+    update = admin,
+    delete = admin
+)]
 #[index("category: 1, period: 1", unique)]
 #[index("rankings.userId: 1")]
 #[index("lastUpdated: -1")]

@@ -29,6 +29,7 @@
 //! Mongoose 8; the few deliberate differences are listed in COMPATIBILITY.md
 //! at the repository root.
 
+pub mod access;
 pub mod engine;
 pub mod index;
 pub mod js;

@@ -4,7 +4,16 @@ use crate::{model, Date};
 use serde_json::Value;
 
 /// 6.1 A marketplace tool or plugin.
-#[model(collection = "tools", timestamps)]
+#[model(
+    collection = "tools",
+    timestamps,
+    owner = "metadata.author.id",
+    public_flag = "published",
+    read = owner,
+    create = owner,
+    update = owner,
+    delete = owner
+)]
 #[index("id: 1", unique)]
 #[index("metadata.slug: 1", unique)]
 #[index("metadata.category: 1")]
@@ -36,10 +45,10 @@ pub struct Tool {
     #[field(default = false)]
     pub published: Option<bool>,
     /// Reviewed by the team.
-    #[field(default = false)]
+    #[field(default = false, protected)]
     pub verified: Option<bool>,
     /// Featured on the front page.
-    #[field(default = false)]
+    #[field(default = false, protected)]
     pub featured: Option<bool>,
     /// Permissions the tool asks for.
     pub required_permissions: Vec<String>,
@@ -81,13 +90,13 @@ pub struct ToolMetadata {
     /// Every released version.
     pub all_versions: Vec<ToolVersion>,
     /// Downloads.
-    #[field(default = 0)]
+    #[field(default = 0, protected)]
     pub downloads: Option<f64>,
     /// Stars.
-    #[field(default = 0)]
+    #[field(default = 0, protected)]
     pub stars: Option<f64>,
     /// Uses.
-    #[field(default = 0)]
+    #[field(default = 0, protected)]
     pub uses: Option<f64>,
 }
 
@@ -122,7 +131,7 @@ pub struct ToolAuthor {
     /// Avatar URL.
     pub avatar: Option<String>,
     /// Verified author.
-    #[field(default = false)]
+    #[field(default = false, protected)]
     pub verified: Option<bool>,
 }
 
@@ -146,10 +155,10 @@ pub struct ToolVersion {
     #[field(default = true)]
     pub is_stable: Option<bool>,
     /// Downloads.
-    #[field(default = 0)]
+    #[field(default = 0, protected)]
     pub downloads: Option<f64>,
     /// Rating, 0-5.
-    #[field(min = 0, max = 5, default = 0)]
+    #[field(min = 0, max = 5, default = 0, protected)]
     pub rating: Option<f64>,
 }
 
@@ -300,7 +309,15 @@ pub enum RiskLevel {
 }
 
 /// 6.2 A user's review of a tool.
-#[model(collection = "toolreviews", timestamps)]
+#[model(
+    collection = "toolreviews",
+    timestamps,
+    owner = "userId",
+    read = anyone,
+    create = owner,
+    update = owner,
+    delete = owner
+)]
 #[index("toolId: 1, createdAt: -1")]
 #[index("userId: 1")]
 #[index("rating: -1")]
@@ -329,13 +346,13 @@ pub struct ToolReview {
     /// Version reviewed.
     pub version: Option<String>,
     /// "Helpful" votes.
-    #[field(default = 0)]
+    #[field(default = 0, protected)]
     pub helpful: Option<f64>,
     /// "Not helpful" votes.
-    #[field(default = 0)]
+    #[field(default = 0, protected)]
     pub not_helpful: Option<f64>,
     /// Reviewer verified.
-    #[field(default = false)]
+    #[field(default = false, protected)]
     pub verified: Option<bool>,
     /// Screenshots and files.
     pub attachments: Vec<ReviewAttachment>,

@@ -1,9 +1,21 @@
 //! Spec section 2, Agent Subscriptions: `subscriptions` and `subscriptionplans`.
 
+use crate::engine::{cast, Kind};
+use crate::json::{self, Json, Object};
 use crate::{model, Date};
+use std::borrow::Cow;
 
 /// 2.1 A user's subscription to an AI agent.
-#[model(collection = "subscriptions", timestamps)]
+#[model(
+    collection = "subscriptions",
+    timestamps,
+    compute = fill_expiry_date,
+    owner = "userId",
+    read = owner,
+    create = owner,
+    update = admin,
+    delete = owner
+)]
 #[index("userId: 1, agentId: 1", unique)]
 #[index("userId: 1, status: 1")]
 #[index("agentId: 1, status: 1")]
@@ -20,19 +32,19 @@ pub struct AgentSubscription {
     #[field(required)]
     pub plan: Plan,
     /// Price paid, not negative.
-    #[field(required, min = 0)]
+    #[field(required, min = 0, protected)]
     pub price: f64,
     /// Lifecycle state.
-    #[field(default = "active")]
+    #[field(default = "active", protected)]
     pub status: Option<SubscriptionStatus>,
     /// When the subscription starts.
-    #[field(default = now)]
+    #[field(default = now, protected)]
     pub start_date: Option<Date>,
     /// When it ends; the server fills it from [`calculate_expiry_date`] when absent.
-    #[field(required)]
+    #[field(required, protected)]
     pub expiry_date: Date,
     /// Stripe's subscription id.
-    #[field(sparse, index)]
+    #[field(sparse, index, protected)]
     pub stripe_subscription_id: Option<String>,
 }
 
@@ -72,6 +84,34 @@ pub fn calculate_expiry_date(plan: Plan, start: Date) -> Option<Date> {
     }
 }
 
+/// The computed default of `expiryDate` (the `compute` hook of
+/// [`AgentSubscription`]): when it is absent or null,
+/// `calculateExpiryDate(plan, startDate)`, with `plan` and `startDate` cast
+/// as validation casts them (`startDate` absent: `now`, its default). Left
+/// absent when either does not cast, so validation reports what is wrong.
+pub fn fill_expiry_date(input: &mut Object<'_>, now: Date) {
+    if !matches!(json::get(input, "expiryDate"), None | Some(Json::Null)) {
+        return;
+    }
+    let plan = json::get(input, "plan")
+        .and_then(|v| cast::scalar(&Kind::String, v).ok())
+        .and_then(|v| v.as_str().and_then(Plan::parse));
+    let start = match json::get(input, "startDate") {
+        None | Some(Json::Null) => Some(now),
+        Some(v) => match cast::date(v) {
+            Ok(Json::Date(d)) => Some(d),
+            _ => None,
+        },
+    };
+    let (Some(plan), Some(start)) = (plan, start) else {
+        return;
+    };
+    if let Some(expiry) = calculate_expiry_date(plan, start) {
+        input.retain(|(k, _)| k != "expiryDate");
+        input.push((Cow::Borrowed("expiryDate"), Json::Date(expiry)));
+    }
+}
+
 /// The spec's `isValid()`: active and not yet expired at `now`.
 pub fn is_valid(status: Option<SubscriptionStatus>, expiry: Date, now: Date) -> bool {
     status == Some(SubscriptionStatus::Active) && expiry > now
@@ -85,7 +125,14 @@ impl AgentSubscription {
 }
 
 /// 2.2 A plan offered for sale.
-#[model(collection = "subscriptionplans", timestamps)]
+#[model(
+    collection = "subscriptionplans",
+    timestamps,
+    read = anyone,
+    create = admin,
+    update = admin,
+    delete = admin
+)]
 #[index("id: 1", unique)]
 #[index("isActive: 1")]
 pub struct SubscriptionPlan {
@@ -180,5 +227,50 @@ mod tests {
             now
         ));
         assert!(!is_valid(None, d("2025-01-01"), now));
+    }
+}
+
+#[cfg(test)]
+mod expiry_tests {
+    use super::*;
+
+    fn now() -> Date {
+        Date::parse_iso("2024-01-31T08:00:00Z").unwrap_or_else(|| unreachable!())
+    }
+
+    fn filled(text: &str) -> Option<String> {
+        let Ok(Json::Object(mut m)) = json::parse(text) else {
+            return None;
+        };
+        fill_expiry_date(&mut m, now());
+        json::get(&m, "expiryDate").map(Json::to_text)
+    }
+
+    #[test]
+    fn expiry_is_computed_from_plan_and_start() {
+        // Written out from the spec's calculateExpiryDate: Jan 31 + 1 month
+        // is Mar 2 in 2024 (a leap year); + 1 day of Feb 28 is Feb 29.
+        assert_eq!(
+            filled(r#"{"plan":"monthly"}"#).as_deref(),
+            Some("\"2024-03-02T08:00:00.000Z\"")
+        );
+        assert_eq!(
+            filled(r#"{"plan":"daily","startDate":"2024-02-28T00:00:00Z"}"#).as_deref(),
+            Some("\"2024-02-29T00:00:00.000Z\"")
+        );
+        assert_eq!(
+            filled(r#"{"plan":"weekly","expiryDate":null,"startDate":null}"#).as_deref(),
+            Some("\"2024-02-07T08:00:00.000Z\"")
+        );
+    }
+
+    #[test]
+    fn nothing_is_computed_from_what_does_not_cast_or_is_given() {
+        assert_eq!(filled(r#"{"plan":"yearly"}"#), None);
+        assert_eq!(filled(r#"{"plan":"monthly","startDate":"soon"}"#), None);
+        assert_eq!(
+            filled(r#"{"plan":"monthly","expiryDate":"2030-01-01"}"#).as_deref(),
+            Some("\"2030-01-01\"")
+        );
     }
 }

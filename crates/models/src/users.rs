@@ -4,7 +4,16 @@ use crate::json::{self, Json, Object};
 use crate::{js, model, Date, FieldError, ObjectId};
 
 /// 1.1 A user account with authentication and profile data.
-#[model(collection = "users", timestamps, check = user_pre_save)]
+#[model(
+    collection = "users",
+    timestamps,
+    check = user_pre_save,
+    owner = "id",
+    read = owner,
+    create = admin,
+    update = owner,
+    delete = owner
+)]
 #[index("id: 1", unique)]
 #[index("email: 1", unique)]
 #[index("sessionId: 1")]
@@ -25,13 +34,13 @@ pub struct User {
     #[field(trim)]
     pub name: Option<String>,
     /// Plaintext on input (at least 8 characters for password auth); the server stores a hash.
-    #[field(secret)]
+    #[field(hashed, protected)]
     pub password: Option<String>,
     /// How the user signs in.
     #[field(default = "password")]
     pub auth_method: Option<AuthMethod>,
     /// Whether the email address is confirmed.
-    #[field(default = false)]
+    #[field(default = false, protected)]
     pub email_verified: Option<bool>,
     /// Avatar URL.
     pub avatar: Option<String>,
@@ -55,39 +64,43 @@ pub struct User {
     /// Notification preferences.
     pub preferences: Option<Preferences>,
     /// Last successful login.
+    #[field(protected)]
     pub last_login_at: Option<Date>,
     /// Whether the account is active.
-    #[field(default = true)]
+    #[field(default = true, protected)]
     pub is_active: Option<bool>,
     /// Authorisation role.
-    #[field(default = "user")]
+    #[field(default = "user", protected)]
     pub role: Option<Role>,
     /// Password reset token (hash). Secret: never returned by the server.
-    #[field(secret)]
+    #[field(secret, protected)]
     pub reset_password_token: Option<String>,
     /// When the reset token expires.
+    #[field(protected)]
     pub reset_password_expires: Option<Date>,
     /// Current session id.
+    #[field(protected)]
     pub session_id: Option<String>,
     /// When the current session expires.
+    #[field(protected)]
     pub session_expiry: Option<Date>,
     /// Two-factor authentication switched on (needs at least 8 backup codes).
-    #[field(default = false)]
+    #[field(default = false, protected)]
     pub two_factor_enabled: Option<bool>,
     /// Encrypted TOTP secret. Secret.
-    #[field(secret)]
+    #[field(secret, protected)]
     pub two_factor_secret: Option<String>,
     /// TOTP secret during enrolment. Secret.
-    #[field(secret)]
+    #[field(secret, protected)]
     pub temp_two_factor_secret: Option<String>,
     /// Two-factor backup codes. Secret.
-    #[field(secret)]
+    #[field(secret, protected)]
     pub backup_codes: Vec<String>,
     /// Backup codes during enrolment. Secret.
-    #[field(secret)]
+    #[field(secret, protected)]
     pub temp_backup_codes: Vec<String>,
     /// When the user joined.
-    #[field(default = now)]
+    #[field(default = now, protected)]
     pub joined_at: Option<Date>,
 }
 
@@ -208,7 +221,15 @@ fn user_pre_save(doc: &Object<'_>) -> Vec<FieldError> {
 }
 
 /// 1.2 An authentication session.
-#[model(collection = "usersessions", timestamps)]
+#[model(
+    collection = "usersessions",
+    timestamps,
+    owner = "userId",
+    read = owner,
+    create = admin,
+    update = admin,
+    delete = owner
+)]
 #[index("userId: 1, createdAt: -1")]
 #[index("sessionId: 1", unique)]
 #[index("expiresAt: 1")]

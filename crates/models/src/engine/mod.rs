@@ -60,12 +60,30 @@ pub struct Schema {
     pub indexes: &'static [IndexDecl],
     /// Cross-field rules (the spec's `pre('save')` checks), run on the cast document.
     pub check: Option<CrossFieldCheck>,
+    /// Who may read, create, update and delete (top-level collections).
+    pub access: Option<crate::access::Access>,
+    /// Fills computed defaults into an input before it is stored (the
+    /// server calls it through `Collection::fill_computed`; validation alone,
+    /// as Mongoose's, does not).
+    pub compute: Option<ComputeHook>,
 }
+
+/// A computed default: fills absent fields of an input from its other
+/// fields, at time `now` (a subscription's `expiryDate` from its plan).
+pub type ComputeHook = fn(&mut crate::json::Object<'_>, Date);
 
 impl Schema {
     /// The field with this wire name.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The top-level fields marked `hashed`.
+    pub fn hashed_fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.fields
+            .iter()
+            .filter(|f| f.rules.hashed)
+            .map(|f| f.name)
     }
 
     /// The top-level fields marked `secret`.
@@ -165,6 +183,10 @@ pub struct Rules {
     pub trim: bool,
     /// Never returned by any API (passwords, 2FA secrets, backup codes, reset tokens).
     pub secret: bool,
+    /// Stored as a one-way hash of the value sent (implies `secret`).
+    pub hashed: bool,
+    /// Set by the server or an admin only; a signed-in user may not send it.
+    pub protected: bool,
     /// `min: n`.
     pub min: Option<f64>,
     /// `max: n`.
