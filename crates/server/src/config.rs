@@ -14,6 +14,9 @@ onelastai-server: the OneLastAI HTTP API over MongoDB (17 collections under /api
 
 USAGE:
     onelastai-server [--help | --version]
+    onelastai-server create-admin --email <email>
+        makes the user with this email an admin, or creates one with the
+        password read from the first line of standard input
 
 Configuration comes from the environment:
     MONGODB_URI          required. mongodb:// or mongodb+srv:// URI (MongoDB >= 6,
@@ -36,10 +39,19 @@ Configuration comes from the environment:
                          silent or slow connections are closed after it
     IDLE_TIMEOUT_MS      a kept-alive connection with no request is closed after
                          this (default 60000)
+    SESSION_TTL_HOURS    how long a session token lives (default 168: 7 days)
+    TRUSTED_PROXIES      comma-separated addresses whose X-Forwarded-For is
+                         believed (default 127.0.0.1,::1: the web app); used for
+                         per-client sign-in limits and session records
     LOG_FORMAT           `text` (default) or `json`
     RUST_LOG             log filter (default `info`)
 
 ROUTES:
+    POST /api/auth/sign-up             {email, password, name?, ...} -> 201 {token, expiresAt, user}
+    POST /api/auth/sign-in             {email, password} -> 200 {token, expiresAt, user}; 401; 429
+    POST /api/auth/sign-out            the session ends (204)
+    GET  /api/auth/me                  {user}
+    POST /api/auth/password            {current, new} (204)
     GET  /health                       process up (no token)
     GET  /ready                        database reachable and indexes ensured (no token)
     GET  /api/app-configs/public       public app configs (no token)
@@ -49,6 +61,8 @@ ROUTES:
     GET    /api/<collection>/<id>      read            (404)
     PATCH  /api/<collection>/<id>      merge + validate; needs the current `__v` (body or If-Match)
     DELETE /api/<collection>/<id>      delete          (204)
+  Authorization: Bearer <API_TOKEN> (admin) or a session token; without one, only
+  public reads, sign-up and sign-in. Who may do what: crates/server/README.md.
   collections: users user-sessions subscriptions subscription-plans chat-sessions
   chat-messages analytics-events chat-analytics tool-usage-analytics user-achievements
   user-rewards leaderboards tools tool-reviews invoices payments app-configs
@@ -84,6 +98,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `MAX_CONNECTIONS`, `HEADER_TIMEOUT_MS`, `IDLE_TIMEOUT_MS`.
     pub connections: ConnectionLimits,
+    /// `SESSION_TTL_HOURS`.
+    pub session_ttl: Duration,
+    /// `TRUSTED_PROXIES`.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -177,6 +195,22 @@ impl Config {
             header_timeout: Duration::from_millis(number("HEADER_TIMEOUT_MS", 10_000, 100)?),
             idle_timeout: Duration::from_millis(number("IDLE_TIMEOUT_MS", 60_000, 100)?),
         };
+        let session_ttl = Duration::from_secs(number("SESSION_TTL_HOURS", 168, 1)? * 3600);
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => vec![
+                std::net::IpAddr::from([127, 0, 0, 1]),
+                std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+            ],
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse()
+                        .map_err(|_| err("TRUSTED_PROXIES", format!("not an IP address: {s:?}")))
+                })
+                .collect::<Result<_, _>>()?,
+        };
         let log_format = match get("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -197,6 +231,8 @@ impl Config {
             request_timeout,
             log_format,
             connections,
+            session_ttl,
+            trusted_proxies,
         })
     }
 }

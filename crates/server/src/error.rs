@@ -36,9 +36,28 @@ pub enum ApiError {
         /// What is wrong, for people.
         message: String,
     },
-    /// 401: no or wrong bearer token.
-    #[error("a valid `Authorization: Bearer <token>` header is required")]
+    /// 401: no credentials where they are needed, or a token that is wrong,
+    /// expired or signed out.
+    #[error("sign in first: a valid `Authorization: Bearer <token>` header is required")]
     Unauthorized,
+    /// 401: wrong email or password (the same answer for an unknown email).
+    #[error("the email or password is wrong")]
+    InvalidCredentials,
+    /// 403: the caller may not do this at all.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 403: a document owned by someone else, or a change of its owner.
+    #[error("you can only create and change documents you own")]
+    ForbiddenOwner,
+    /// 403: fields only the server or an administrator may set.
+    #[error("these fields are set by the server or an administrator: {}", .0.join(", "))]
+    ForbiddenFields(Vec<String>),
+    /// 429: too many failed sign-ins; retry after this many seconds.
+    #[error("too many failed sign-in attempts; try again in {retry_after} seconds")]
+    TooManyAttempts {
+        /// Seconds until the window passes.
+        retry_after: u64,
+    },
     /// 404: no such collection or document.
     #[error("{0}")]
     NotFound(String),
@@ -114,7 +133,11 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) | Self::ForbiddenOwner | Self::ForbiddenFields(_) => {
+                StatusCode::FORBIDDEN
+            }
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Duplicate { .. } | Self::Stale { .. } | Self::IdempotencyInProgress => {
                 StatusCode::CONFLICT
@@ -134,6 +157,11 @@ impl ApiError {
             Self::Validation { .. } => "validation_failed",
             Self::BadRequest { code, .. } => code,
             Self::Unauthorized => "unauthorized",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Forbidden(_) => "forbidden",
+            Self::ForbiddenOwner => "forbidden_owner",
+            Self::ForbiddenFields(_) => "forbidden_field",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::NotFound(_) => "not_found",
             Self::Duplicate { .. } => "duplicate_key",
             Self::Stale { .. } => "stale_version",
@@ -163,6 +191,7 @@ impl ApiError {
                 body["index"] = json!(index);
                 body["fields"] = json!(fields);
             }
+            Self::ForbiddenFields(fields) => body["fields"] = json!(fields),
             Self::Stale { expected, current } => {
                 body["expected"] = json!(expected);
                 body["current"] = json!(current);
@@ -204,6 +233,11 @@ impl IntoResponse for ApiError {
             Self::Unavailable | Self::Timeout | Self::Busy | Self::IdempotencyInProgress
         ) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if let Self::TooManyAttempts { retry_after } = &self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                headers.insert(header::RETRY_AFTER, v);
+            }
         }
         if matches!(self, Self::PayloadTooLarge { .. } | Self::SlowBody) {
             // The rest of the body is not read: the connection cannot be reused.

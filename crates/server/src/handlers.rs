@@ -6,16 +6,18 @@
 //! Mongoose adds (`_id`s, timestamps, `__v`). Reads convert back and hide
 //! secrets.
 
+use crate::auth::Caller;
 use crate::body::{
     self, forbidden_key, forbidden_key_error, nested_array, nested_array_error, JsonBody, KeyRule,
 };
 use crate::codec;
 use crate::error::{ApiError, Result, MAX_ERRORS};
 use crate::idempotency::{self, Outcome};
+use crate::policy;
 use crate::query::{self, ListQuery};
 use crate::resource::Resource;
 use crate::store::StoreError;
-use crate::{AppState, Caller};
+use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -23,6 +25,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use bson::{doc, oid::ObjectId, Bson, DateTime, Document};
+use onelastai_models::access::Operation;
 use onelastai_models::engine::Options;
 use onelastai_models::json::{self, Json as Tree, Object};
 use onelastai_models::{Collection, Date};
@@ -66,7 +69,7 @@ impl From<QueryRejection> for ApiError {
 }
 
 /// The server clock as the models crate's `Date`.
-fn now() -> Result<Date> {
+pub fn now() -> Result<Date> {
     let ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .ok()
@@ -94,13 +97,22 @@ fn not_found(res: &Resource, id: ObjectId) -> ApiError {
 }
 
 /// Leaves the secret fields out of what the database returns.
-fn projection(res: &Resource) -> Option<Document> {
+pub fn projection(res: &Resource) -> Option<Document> {
     (!res.secrets.is_empty()).then(|| {
         res.secrets
             .iter()
             .map(|s| (s.to_string(), Bson::Int32(0)))
             .collect()
     })
+}
+
+/// `filter` limited to what `extra` (a policy filter) allows.
+fn and(filter: Document, extra: Option<Document>) -> Document {
+    match extra {
+        None => filter,
+        Some(e) if filter.is_empty() => e,
+        Some(e) => doc! { "$and": [filter, e] },
+    }
 }
 
 /// A validated document, converted for storage; its secrets still to hash.
@@ -113,22 +125,38 @@ struct Prepared {
     to_hash: Vec<(&'static str, String)>,
 }
 
+/// What a write is checked against besides the collection's rules.
+struct WriteContext<'c> {
+    caller: &'c Caller,
+    /// Update: the stored document (its owner and protected fields may not
+    /// change). Create: `None`.
+    stored: Option<&'c Map<String, Value>>,
+    /// Which fields the request sent (a PATCH leaves a stored hash as it is).
+    fresh: &'c dyn Fn(&str) -> bool,
+    /// Protected fields the server itself put into the input.
+    server_set: &'c [&'c str],
+}
+
 /// Validates `input` with the models crate (at most [`MAX_ERRORS`] errors,
-/// after the collection's `prepare` hook), applies the key rules and converts
-/// it to BSON. CPU work: runs on the [`crate::work::Pool`].
-///
-/// `fresh` says which fields the request sent (a PATCH leaves a stored hash
-/// as it is).
+/// computed defaults filled first), checks it against the caller's rights
+/// (owner and protected fields), applies the key rules and converts it to
+/// BSON. CPU work: runs on the [`crate::work::Pool`].
 fn prepare(
     res: Resource,
     mut input: Object<'_>,
     now: Date,
-    fresh: &dyn Fn(&str) -> bool,
+    ctx: &WriteContext<'_>,
 ) -> Result<Prepared> {
     let operator_key = forbidden_key(&input, KeyRule::Operators);
-    if let Some(prepare) = res.prepare {
-        prepare(&mut input, now);
+    if ctx.stored.is_none() {
+        policy::claim_ownership(ctx.caller, &res, &mut input)?;
+        let mut sent = policy::protected_sent(ctx.caller, &res, &input, None);
+        sent.retain(|p| !ctx.server_set.contains(&p.as_str()));
+        if !sent.is_empty() {
+            return Err(ApiError::ForbiddenFields(sent));
+        }
     }
+    res.collection.fill_computed(&mut input, now);
     let limit = Options {
         max_errors: Some(MAX_ERRORS),
     };
@@ -139,6 +167,16 @@ fn prepare(
             errors: r.errors,
             truncated: r.truncated,
         })?;
+    if let Some(stored) = ctx.stored {
+        let stored_value = Value::Object(stored.clone());
+        if let Tree::Object(before) = Tree::from_value(&stored_value) {
+            policy::keeps_owner(ctx.caller, &res, &before, &doc)?;
+        }
+        let changed = policy::protected_sent(ctx.caller, &res, &doc, Some(stored));
+        if !changed.is_empty() {
+            return Err(ApiError::ForbiddenFields(changed));
+        }
+    }
     if let Some(path) = operator_key.or_else(|| forbidden_key(&doc, KeyRule::Stored)) {
         return Err(forbidden_key_error(&path));
     }
@@ -147,7 +185,7 @@ fn prepare(
     // An empty hashed value is dropped: it would be a hash an empty password
     // matches (the models crate refuses one for password auth already).
     let mut to_hash = Vec::new();
-    for field in res.hashed.iter().copied().filter(|f| fresh(f)) {
+    for field in res.hashed.iter().copied().filter(|f| (ctx.fresh)(f)) {
         match map.get(field) {
             Some(Value::String(s)) if s.is_empty() => {
                 map.shift_remove(field);
@@ -191,9 +229,11 @@ fn bson_now(now: Date) -> Bson {
 }
 
 /// A stored document's answer: 201, its body and `Location`.
-struct Created {
-    body: Value,
-    location: String,
+pub struct Created {
+    /// The new document's `_id` (hex).
+    pub id: String,
+    /// The document as returned.
+    pub body: Value,
 }
 
 /// `POST /api/{collection}`: 201 with the stored document.
@@ -204,22 +244,22 @@ pub async fn create(
     State(app): State<AppState>,
     path: std::result::Result<Path<String>, PathRejection>,
     headers: HeaderMap,
-    caller: Option<Extension<Caller>>,
+    Extension(caller): Extension<Caller>,
     body: std::result::Result<JsonBody, ApiError>,
 ) -> Result<Response> {
     let Path(route) = path?;
     let res = resource(&route)?;
+    policy::may_write(&caller, &res, Operation::Create)?;
     let key = idempotency::key(&headers)?;
     let JsonBody(bytes) = body?;
     app.require_indexes()?;
     let Some(key) = key else {
-        return create_document(&app, res, &route, bytes)
-            .await
-            .map(created_response);
+        let created = create_document(&app, res, bytes, &caller).await?;
+        return Ok(created_response(&route, created));
     };
-    let scope = caller.map(|Extension(c)| c.scope()).unwrap_or_default();
     let now_ms = now()?.millis();
     let abandon_after = app.request_timeout() * 2;
+    let scope = caller.scope();
     let outcome = idempotency::claim(
         app.store(),
         &scope,
@@ -234,43 +274,114 @@ pub async fn create(
         Outcome::Replay(response) => return Ok(response),
         Outcome::Run(claim) => claim,
     };
-    let result = create_document(&app, res, &route, bytes).await;
-    let (status, text, location) = match &result {
-        Ok(c) => (
-            StatusCode::CREATED,
-            c.body.to_string(),
-            Some(c.location.as_str()),
-        ),
-        Err(e) => (e.status(), e.body().to_string(), None),
+    let result = create_document(&app, res, bytes, &caller).await;
+    let location = result.as_ref().ok().map(|c| location(&route, c));
+    let (status, text) = match &result {
+        Ok(c) => (StatusCode::CREATED, c.body.to_string()),
+        Err(e) => (e.status(), e.body().to_string()),
     };
     if idempotency::keeps(status) {
-        idempotency::complete(app.store(), claim, status, &text, location).await;
+        idempotency::complete(app.store(), claim, status, &text, location.as_deref()).await;
     } else {
         idempotency::release(app.store(), claim).await;
     }
-    result.map(created_response)
+    result.map(|c| created_response(&route, c))
 }
 
-fn created_response(c: Created) -> Response {
+fn location(route: &str, c: &Created) -> String {
+    format!("/api/{route}/{}", c.id)
+}
+
+fn created_response(route: &str, c: Created) -> Response {
+    let location = location(route, &c);
     let mut response = (StatusCode::CREATED, Json(c.body)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&c.location) {
+    if let Ok(location) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response
 }
 
-async fn create_document(
+/// A subscription's price is the active plan's of its period (for callers
+/// who are not admins; an admin may set any price). `None`: leave as sent.
+async fn plan_price(
+    app: &AppState,
+    res: &Resource,
+    caller: &Caller,
+    bytes: &Bytes,
+) -> Result<Option<f64>> {
+    if res.collection != Collection::Subscriptions || caller.is_admin() {
+        return Ok(None);
+    }
+    let text = bytes.clone();
+    let plan = app
+        .cpu()
+        .run(move || -> Result<Option<String>> {
+            let input = body::parse_object(&text)?;
+            Ok(json::get(&input, "plan")
+                .and_then(Tree::as_str)
+                .map(str::to_string))
+        })
+        .await??;
+    let Some(plan) = plan else {
+        return Ok(None);
+    };
+    let found = app
+        .store()
+        .find_one(
+            Collection::SubscriptionPlans.name(),
+            doc! { "period": &plan, "isActive": { "$ne": false } },
+            Some(doc! { "price": 1 }),
+        )
+        .await?;
+    let price = found.and_then(|d| match d.get("price") {
+        Some(Bson::Int32(n)) => Some(f64::from(*n)),
+        Some(Bson::Int64(n)) => Some(*n as f64),
+        Some(Bson::Double(x)) => Some(*x),
+        _ => None,
+    });
+    match price {
+        Some(p) => Ok(Some(p)),
+        None => Err(ApiError::Validation {
+            errors: vec![onelastai_models::FieldError::new(
+                "plan",
+                onelastai_models::ErrorKind::UserDefined,
+                format!("No active subscription plan has the period `{plan}`."),
+                None,
+            )],
+            truncated: false,
+        }),
+    }
+}
+
+/// Validates, checks against the caller's rights, stores: the create path
+/// every route that makes a document takes (sign-up and sessions too, as
+/// the service).
+pub async fn create_document(
     app: &AppState,
     res: Resource,
-    route: &str,
     bytes: Bytes,
+    caller: &Caller,
 ) -> Result<Created> {
     let now = now()?;
+    let price = plan_price(app, &res, caller, &bytes).await?;
+    let who = caller.clone();
     let prepared = app
         .cpu()
         .run(move || {
-            let input = body::parse_object(&bytes)?;
-            prepare(res, input, now, &|_| true)
+            let mut input = body::parse_object(&bytes)?;
+            if let Some(price) = price {
+                input.retain(|(k, _)| k != "price");
+                input.push((std::borrow::Cow::Borrowed("price"), Tree::Number(price)));
+            }
+            // The server set the price: it is not the caller's protected field.
+            let server_set: &[&str] = if price.is_some() { &["price"] } else { &[] };
+            let ctx = WriteContext {
+                caller: &who,
+                stored: None,
+                fresh: &|_| true,
+                server_set,
+            };
+            prepare(res, input, now, &ctx)
         })
         .await??;
     let mut stored = finish(app, prepared).await?;
@@ -297,41 +408,48 @@ async fn create_document(
         .map(|id| id.to_hex())
         .unwrap_or_default();
     Ok(Created {
+        id,
         body: res.present(codec::to_json(&stored), now),
-        location: format!("/api/{route}/{id}"),
     })
 }
 
-/// `GET /api/{collection}/{id}`.
+/// `GET /api/{collection}/{id}`: a document the caller may read; any other
+/// is a 404.
 pub async fn read(
     State(app): State<AppState>,
     path: std::result::Result<Path<(String, String)>, PathRejection>,
+    Extension(caller): Extension<Caller>,
 ) -> Result<Json<Value>> {
     let Path((route, id)) = path?;
     let res = resource(&route)?;
     let id = object_id(&id)?;
+    let filter = and(doc! { "_id": id }, policy::read_filter(&caller, &res)?);
     let doc = app
         .store()
-        .find_by_id(res.collection.name(), id, projection(&res))
+        .find_one(res.collection.name(), filter, projection(&res))
         .await?
         .ok_or_else(|| not_found(&res, id))?;
     Ok(Json(res.present(codec::to_json(&doc), now()?)))
 }
 
-/// `GET /api/{collection}?field=value&sort=-field&limit=n&cursor=c`.
+/// `GET /api/{collection}?field=value&sort=-field&limit=n&cursor=c`: the
+/// documents the caller may read (its own, whatever the query says).
 pub async fn list(
     State(app): State<AppState>,
     path: std::result::Result<Path<String>, PathRejection>,
+    Extension(caller): Extension<Caller>,
     query: std::result::Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<Value>> {
     let Path(route) = path?;
     let res = resource(&route)?;
+    let scope = policy::read_filter(&caller, &res)?;
     let Query(pairs) = query?;
-    let q = query::parse(&res, &pairs)?;
+    let mut q = query::parse(&res, &pairs)?;
+    q.filter = and(q.filter, scope);
     page(&app, &res, q).await
 }
 
-/// `GET /api/app-configs/public`: the configs with `isPublic: true`, no token needed.
+/// `GET /api/app-configs/public`: the configs with `isPublic: true`, to anyone.
 pub async fn list_public(
     State(app): State<AppState>,
     query: std::result::Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -339,13 +457,8 @@ pub async fn list_public(
     let res = Resource::of(Collection::AppConfigs);
     let Query(pairs) = query?;
     let mut q = query::parse(&res, &pairs)?;
-    if let Some(flag) = res.public_flag {
-        let public = doc! { flag: true };
-        q.filter = if q.filter.is_empty() {
-            public
-        } else {
-            doc! { "$and": [public, q.filter] }
-        };
+    if let Some(flag) = res.collection.access().public_flag {
+        q.filter = and(q.filter, Some(doc! { flag: true }));
     }
     page(&app, &res, q).await
 }
@@ -441,15 +554,19 @@ fn unchanged_filter(id: ObjectId, current: &Document) -> Document {
 /// stored document, validate the whole result, store it with `__v + 1`.
 ///
 /// The client must send the `__v` it read (body or `If-Match`); a document
-/// changed since is refused with 409, never overwritten.
+/// changed since is refused with 409, never overwritten. A caller that is
+/// not an admin changes only documents it owns (others are 404), never
+/// their owner or their protected fields (403).
 pub async fn update(
     State(app): State<AppState>,
     path: std::result::Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     body: std::result::Result<JsonBody, ApiError>,
 ) -> Result<Json<Value>> {
     let Path((route, id)) = path?;
     let res = resource(&route)?;
+    policy::may_write(&caller, &res, Operation::Update)?;
     let id = object_id(&id)?;
     let JsonBody(bytes) = body?;
     app.require_indexes()?;
@@ -478,12 +595,13 @@ pub async fn update(
 
     let schema = res.collection.schema();
     let name = res.collection.name();
+    let mine = policy::owner_filter(&caller, &res);
     let mut current_version = expected;
     for _ in 0..PATCH_ATTEMPTS {
         let now = now()?;
         let current = app
             .store()
-            .find_by_id(name, id, None)
+            .find_one(name, and(doc! { "_id": id }, mine.clone()), None)
             .await?
             .ok_or_else(|| not_found(&res, id))?;
         current_version = version_of(&current);
@@ -493,15 +611,16 @@ pub async fn update(
                 current: current_version,
             });
         }
-        let stored = current.clone();
+        let stored = codec::to_json(&current);
         let body = bytes.clone();
         let sent_fields = sent.clone();
+        let who = caller.clone();
         let prepared = app
             .cpu()
             .run(move || {
                 let patch = body::parse_object(&body)?;
-                let stored = Value::Object(codec::to_json(&stored));
-                let Tree::Object(mut merged) = Tree::from_value(&stored) else {
+                let before = Value::Object(stored.clone());
+                let Tree::Object(mut merged) = Tree::from_value(&before) else {
                     return Err(ApiError::internal("a stored document is not an object"));
                 };
                 for (k, v) in patch {
@@ -515,7 +634,14 @@ pub async fn update(
                         None => merged.push((k, v)),
                     }
                 }
-                prepare(res, merged, now, &|k| sent_fields.iter().any(|s| s == k))
+                let fresh = |k: &str| sent_fields.iter().any(|s| s == k);
+                let ctx = WriteContext {
+                    caller: &who,
+                    stored: Some(&stored),
+                    fresh: &fresh,
+                    server_set: &[],
+                };
+                prepare(res, merged, now, &ctx)
             })
             .await??;
         let mut next = finish(&app, prepared).await?;
@@ -568,25 +694,33 @@ pub async fn update(
     })
 }
 
-/// `DELETE /api/{collection}/{id}`: 204. With `If-Match: "<__v>"`, only that version.
+/// `DELETE /api/{collection}/{id}`: 204. With `If-Match: "<__v>"`, only that
+/// version. A caller that is not an admin deletes only what it owns.
 pub async fn remove(
     State(app): State<AppState>,
     path: std::result::Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
 ) -> Result<StatusCode> {
     let Path((route, id)) = path?;
     let res = resource(&route)?;
+    policy::may_write(&caller, &res, Operation::Delete)?;
     let id = object_id(&id)?;
     let expected = expected_version(&headers, None)?;
     let name = res.collection.name();
-    let mut filter = doc! { "_id": id };
+    let mine = policy::owner_filter(&caller, &res);
+    let mut filter = and(doc! { "_id": id }, mine.clone());
     if let Some(v) = expected {
-        filter.insert("__v", v);
+        filter = and(filter, Some(doc! { "__v": v }));
     }
     if app.store().delete_one(name, filter).await? {
         return Ok(StatusCode::NO_CONTENT);
     }
-    match (expected, app.store().find_by_id(name, id, None).await?) {
+    let current = app
+        .store()
+        .find_one(name, and(doc! { "_id": id }, mine), None)
+        .await?;
+    match (expected, current) {
         (Some(expected), Some(current)) => Err(ApiError::Stale {
             expected,
             current: version_of(&current),

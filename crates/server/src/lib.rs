@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod body;
 pub mod codec;
 pub mod config;
@@ -19,11 +20,13 @@ pub mod handlers;
 pub mod idempotency;
 pub mod indexes;
 pub mod password;
+pub mod policy;
 pub mod query;
 pub mod resource;
 pub mod store;
 pub mod work;
 
+pub use auth::Caller;
 pub use config::{Config, LogFormat};
 pub use error::{ApiError, Result};
 pub use store::Store;
@@ -32,7 +35,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use password::PasswordHasher;
 use serde_json::json;
@@ -63,28 +66,13 @@ struct Shared {
     request_timeout: Duration,
     hasher: PasswordHasher,
     cpu: work::Pool,
+    session_ttl: Duration,
+    trusted_proxies: Vec<std::net::IpAddr>,
     indexes_ready: AtomicBool,
 }
 
 /// Validation jobs waiting for a worker at most, per core; past it `503 busy`.
 const CPU_QUEUE_PER_CORE: usize = 64;
-
-/// Who sent a request, as the token check found.
-#[derive(Debug, Clone)]
-pub enum Caller {
-    /// The service credential (`API_TOKEN`).
-    Service,
-}
-
-impl Caller {
-    /// A digest naming the credential, for what is kept per caller
-    /// (idempotency keys); never the credential itself.
-    pub fn scope(&self) -> String {
-        match self {
-            Caller::Service => "service".into(),
-        }
-    }
-}
 
 impl AppState {
     /// State over a store, with the token and limits of `config`.
@@ -97,6 +85,8 @@ impl AppState {
             request_timeout: config.request_timeout,
             hasher: PasswordHasher::default(),
             cpu: work::Pool::new("validation", cores, cores * CPU_QUEUE_PER_CORE),
+            session_ttl: config.session_ttl,
+            trusted_proxies: config.trusted_proxies.clone(),
             indexes_ready: AtomicBool::new(false),
         }))
     }
@@ -104,6 +94,16 @@ impl AppState {
     /// The deadline of a whole request.
     pub fn request_timeout(&self) -> Duration {
         self.0.request_timeout
+    }
+
+    /// How long a session lives, in milliseconds.
+    pub fn session_ttl_ms(&self) -> i64 {
+        i64::try_from(self.0.session_ttl.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub fn trusted_proxies(&self) -> &[std::net::IpAddr] {
+        &self.0.trusted_proxies
     }
 
     /// The workers for parsing, validation and BSON conversion.
@@ -141,7 +141,8 @@ impl AppState {
         }
     }
 
-    fn token_matches(&self, given: &[u8]) -> bool {
+    /// Whether `given` is the service token (constant time).
+    pub fn token_matches(&self, given: &[u8]) -> bool {
         given.ct_eq(&self.0.token).into()
     }
 
@@ -239,9 +240,15 @@ fn fit_open_files(mut limits: connections::ConnectionLimits) -> connections::Con
     limits
 }
 
-/// The router: health, readiness, the public configs and the 17 collections.
+/// The router: health, readiness, the auth routes and the 17 collections.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
+        .route("/api/auth/sign-up", post(auth::sign_up))
+        .route("/api/auth/sign-in", post(auth::sign_in))
+        .route("/api/auth/sign-out", post(auth::sign_out))
+        .route("/api/auth/me", get(auth::me))
+        .route("/api/auth/password", post(auth::change_password))
+        .route("/api/app-configs/public", get(handlers::list_public))
         .route(
             "/api/{collection}",
             get(handlers::list).post(handlers::create),
@@ -252,12 +259,14 @@ pub fn app(state: AppState) -> Router {
                 .patch(handlers::update)
                 .delete(handlers::remove),
         )
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
-        .route("/api/app-configs/public", get(handlers::list_public))
         .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -325,25 +334,6 @@ async fn declared_length(State(app): State<AppState>, req: Request, next: Next) 
         return ApiError::PayloadTooLarge { limit }.into_response();
     }
     next.run(req).await
-}
-
-/// `Authorization: Bearer <API_TOKEN>`, compared in constant time.
-async fn require_token(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().as_bytes());
-    match given {
-        Some(token) if app.token_matches(token) => {
-            let mut req = req;
-            req.extensions_mut().insert(Caller::Service);
-            next.run(req).await
-        }
-        _ => ApiError::Unauthorized.into_response(),
-    }
 }
 
 /// The whole request (body read, validation, database) under

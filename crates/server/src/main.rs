@@ -10,7 +10,11 @@ use tracing_subscriber::EnvFilter;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    match std::env::args().nth(1).as_deref() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("create-admin") {
+        return create_admin(&args[1..]);
+    }
+    match args.first().map(String::as_str) {
         None => {}
         Some("-h" | "--help") => {
             print!("{HELP}");
@@ -64,6 +68,72 @@ fn init_tracing(format: LogFormat) {
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
+    }
+}
+
+/// `create-admin --email <email>`: promotes a user, or creates one with the
+/// password on the first line of standard input.
+fn create_admin(args: &[String]) -> ExitCode {
+    let email = match args {
+        [flag, email] if flag == "--email" => email.clone(),
+        _ => {
+            eprintln!("usage: onelastai-server create-admin --email <email>  (password on stdin for a new user)");
+            return ExitCode::from(2);
+        }
+    };
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("onelastai-server: {e}\nsee `onelastai-server --help`");
+            return ExitCode::from(2);
+        }
+    };
+    let mut line = String::new();
+    let password = if std::io::stdin().is_terminal() {
+        None
+    } else {
+        match std::io::stdin().read_line(&mut line) {
+            Ok(n) if n > 0 => Some(line.trim_end_matches(['\r', '\n']).to_string()),
+            _ => None,
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("onelastai-server: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        let state = onelastai_server::build(&config)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !state.indexes_ready() {
+            return Err("the database is not reachable".to_string());
+        }
+        onelastai_server::auth::create_admin(&state, &email, password)
+            .await
+            .map_err(|e| match e {
+                onelastai_server::ApiError::Validation { errors, .. } => errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.path, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            })
+    });
+    match outcome {
+        Ok(done) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("onelastai-server create-admin: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -1,21 +1,15 @@
 //! Collection descriptors: what the generic handlers need to know about each
-//! of the 17 collections beyond its schema.
+//! of the 17 collections, all of it read from the models crate.
 //!
-//! Most collections need nothing more than [`Collection`] itself. The few
-//! collection-specific behaviours of the spec are data or small hooks here:
-//! `users` hides and hashes its secrets, `subscriptions` computes
-//! `expiryDate` and reports `isValid`, `appconfigs` has a public flag.
+//! The crate declares secrets, hashed fields, computed defaults, owners,
+//! access rules and protected fields next to the fields; this module only
+//! caches what the handlers look up on every request, and adds the one
+//! read-side method of the spec (`isValid()` of a subscription).
 
-use onelastai_models::engine::Options;
-use onelastai_models::json::{self, Json, Object};
-use onelastai_models::subscriptions::{self, Plan, SubscriptionStatus};
+use onelastai_models::subscriptions::{self, SubscriptionStatus};
 use onelastai_models::{Collection, Date};
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::sync::OnceLock;
-
-/// Rewrites the raw input before validation, at time `now`.
-pub type Prepare = fn(&mut Object<'_>, Date);
 
 /// Adds computed fields to a document on its way out, at time `now`.
 pub type Decorate = fn(&mut Map<String, Value>, Date);
@@ -23,63 +17,52 @@ pub type Decorate = fn(&mut Map<String, Value>, Date);
 /// One collection as the HTTP layer serves it.
 #[derive(Debug, Clone, Copy)]
 pub struct Resource {
-    /// The collection (name, route, schema, validation, indexes).
+    /// The collection (name, route, schema, validation, indexes, access).
     pub collection: Collection,
     /// Top-level fields never returned by any endpoint, nor usable in filters or
-    /// sorts: the fields the models crate marks `#[field(secret)]`.
+    /// sorts: the fields the models crate marks `secret`.
     pub secrets: &'static [&'static str],
-    /// Secret fields stored as argon2id hashes of the value sent.
+    /// Secret fields stored as argon2id hashes of the value sent (`hashed`).
     pub hashed: &'static [&'static str],
-    /// Runs on the input (or the merged document of a PATCH) before validation.
-    pub prepare: Option<Prepare>,
     /// Runs on every document returned.
     pub decorate: Option<Decorate>,
-    /// A boolean field; documents where it is `true` are listed without a token.
-    pub public_flag: Option<&'static str>,
 }
 
-/// The top-level fields the models crate marks `#[field(secret)]`, per collection.
-fn secret_fields(collection: Collection) -> &'static [&'static str] {
-    static BY_COLLECTION: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+/// Per collection, in `Collection::ALL` order: its secret and hashed fields.
+fn fields_of(collection: Collection) -> (&'static [&'static str], &'static [&'static str]) {
+    type Lists = (Vec<&'static str>, Vec<&'static str>);
+    static BY_COLLECTION: OnceLock<Vec<Lists>> = OnceLock::new();
     let all = BY_COLLECTION.get_or_init(|| {
         Collection::ALL
             .iter()
-            .map(|c| c.schema().secret_fields().collect())
+            .map(|c| {
+                let schema = c.schema();
+                (
+                    schema.secret_fields().collect(),
+                    schema.hashed_fields().collect(),
+                )
+            })
             .collect()
     });
     Collection::ALL
         .iter()
         .position(|c| *c == collection)
         .and_then(|i| all.get(i))
-        .map_or(&[], Vec::as_slice)
+        .map_or((&[], &[]), |(s, h)| (s.as_slice(), h.as_slice()))
 }
 
 impl Resource {
     /// The descriptor of `collection`.
     pub fn of(collection: Collection) -> Self {
-        let plain = Self {
+        let (secrets, hashed) = fields_of(collection);
+        Self {
             collection,
-            secrets: secret_fields(collection),
-            hashed: &[],
-            prepare: None,
-            decorate: None,
-            public_flag: None,
-        };
-        match collection {
-            Collection::Users => Self {
-                hashed: &["password"],
-                ..plain
+            secrets,
+            hashed,
+            decorate: match collection {
+                Collection::Subscriptions => Some(add_is_valid),
+                _ => None,
             },
-            Collection::Subscriptions => Self {
-                prepare: Some(fill_expiry_date),
-                decorate: Some(add_is_valid),
-                ..plain
-            },
-            Collection::AppConfigs => Self {
-                public_flag: Some("isPublic"),
-                ..plain
-            },
-            _ => plain,
         }
     }
 
@@ -102,54 +85,6 @@ impl Resource {
             decorate(&mut doc, now);
         }
         Value::Object(doc)
-    }
-}
-
-/// A date `fill_expiry_date` puts in place while it finds out whether the
-/// rest of the document is valid.
-const PLACEHOLDER_DATE: &str = "1970-01-01T00:00:00.000Z";
-
-/// `expiryDate` absent (or null): `calculateExpiryDate(plan, startDate)`, with
-/// `startDate` as the models crate casts it (or its `Date.now` default).
-///
-/// Only a document whose other fields are valid gets one, so an invalid
-/// document reports exactly the crate's errors, `expiryDate` included.
-fn fill_expiry_date(input: &mut Object<'_>, now: Date) {
-    if !matches!(json::get(input, "expiryDate"), None | Some(Json::Null)) {
-        return;
-    }
-    let mut probe = input.clone();
-    probe.retain(|(k, _)| k != "expiryDate");
-    probe.push((
-        Cow::Borrowed("expiryDate"),
-        Json::String(Cow::Borrowed(PLACEHOLDER_DATE)),
-    ));
-    // Whether the rest is valid is all that matters: the first error answers it.
-    let first_error = Options {
-        max_errors: Some(1),
-    };
-    let Ok(doc) =
-        Collection::Subscriptions.validate_json_with(&Json::Object(probe), now, &first_error)
-    else {
-        return;
-    };
-    let Some(plan) = json::get(&doc, "plan")
-        .and_then(Json::as_str)
-        .and_then(Plan::parse)
-    else {
-        return;
-    };
-    let start = match json::get(&doc, "startDate") {
-        Some(Json::Date(d)) => *d,
-        Some(Json::String(s)) => Date::parse_iso(s).unwrap_or(now),
-        _ => now,
-    };
-    if let Some(expiry) = subscriptions::calculate_expiry_date(plan, start) {
-        input.retain(|(k, _)| k != "expiryDate");
-        input.push((
-            Cow::Borrowed("expiryDate"),
-            Json::String(Cow::Owned(expiry.to_iso_string())),
-        ));
     }
 }
 
@@ -183,33 +118,6 @@ mod tests {
         }
     }
 
-    /// `fill_expiry_date` on a JSON object, returning the result as a Map.
-    fn filled(v: Value) -> Map<String, Value> {
-        let json = Json::from_value(&v);
-        let Json::Object(mut m) = json else {
-            return Map::new();
-        };
-        fill_expiry_date(&mut m, now());
-        json::object_to_map(&m)
-    }
-
-    #[test]
-    fn expiry_is_filled_from_plan_and_start() {
-        let m = filled(json!({"userId": "u", "agentId": "a", "plan": "monthly", "price": 5}));
-        assert_eq!(m["expiryDate"], "2024-03-02T08:00:00.000Z");
-        let m = filled(
-            json!({"userId": "u", "agentId": "a", "plan": "daily", "price": 5,
-                               "startDate": "2024-02-28T00:00:00Z"}),
-        );
-        assert_eq!(m["expiryDate"], "2024-02-29T00:00:00.000Z");
-    }
-
-    #[test]
-    fn invalid_documents_get_no_expiry() {
-        let m = filled(json!({"userId": "u", "agentId": "a", "plan": "yearly", "price": 5}));
-        assert!(!m.contains_key("expiryDate"));
-    }
-
     #[test]
     fn is_valid_needs_active_and_future_expiry() {
         let mut m = obj(json!({"status": "active", "expiryDate": "2024-02-01T00:00:00.000Z"}));
@@ -218,5 +126,13 @@ mod tests {
         let mut m = obj(json!({"status": "cancelled", "expiryDate": "2024-02-01T00:00:00.000Z"}));
         add_is_valid(&mut m, now());
         assert_eq!(m["isValid"], false);
+    }
+
+    #[test]
+    fn secrets_and_hashes_come_from_the_models_crate() {
+        let users = Resource::of(Collection::Users);
+        assert!(users.is_secret("password") && users.is_secret("backupCodes"));
+        assert_eq!(users.hashed, &["password"]);
+        assert!(Resource::of(Collection::Tools).secrets.is_empty());
     }
 }

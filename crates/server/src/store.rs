@@ -226,6 +226,19 @@ impl Store {
         Ok(r.matched_count > 0)
     }
 
+    /// `updateMany`; how many documents matched.
+    pub async fn update_many(
+        &self,
+        coll: &str,
+        filter: Document,
+        update: Document,
+    ) -> Result<u64, StoreError> {
+        let r = self
+            .run(self.coll(coll).update_many(filter, update))
+            .await?;
+        Ok(r.matched_count)
+    }
+
     /// `deleteOne`; whether a document was deleted.
     pub async fn delete_one(&self, coll: &str, filter: Document) -> Result<bool, StoreError> {
         let r = self.run(self.coll(coll).delete_one(filter)).await?;

@@ -386,16 +386,28 @@ async fn app_configs_private_ones_need_the_token() {
         )
         .await;
     assert_eq!(filtered.json["items"].as_array().map(Vec::len), Some(1));
-    for path in [
-        "/api/app-configs".to_string(),
-        format!("/api/app-configs/{private_id}"),
-    ] {
-        let r = server
-            .send(reqwest::Method::GET, &path, None, &[], false)
-            .await;
-        assert_eq!(r.status, 401, "{path}");
-        assert!(!r.text.contains("gpt-4"));
-    }
+    // The generic list shows anonymous callers the public ones only, and a
+    // private one is not found (its existence is not disclosed).
+    let anonymous_list = server
+        .send(reqwest::Method::GET, "/api/app-configs", None, &[], false)
+        .await;
+    assert_eq!(anonymous_list.status, 200);
+    assert_eq!(
+        anonymous_list.json["items"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert!(!anonymous_list.text.contains("gpt-4"));
+    let private = server
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/app-configs/{private_id}"),
+            None,
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(private.status, 404);
+    assert!(!private.text.contains("gpt-4"));
     // With it: everything.
     let all = server.get("/api/app-configs").await;
     assert_eq!(all.json["items"].as_array().map(Vec::len), Some(2));

@@ -1,0 +1,237 @@
+//! Who may do what: the models crate's access declarations
+//! (`Collection::access`, `#[field(protected)]`) applied to a [`Caller`].
+//!
+//! - Reads: an admin reads everything; a collection readable by `anyone` is
+//!   read by anyone; otherwise a signed-in user reads the documents it owns
+//!   (plus the public ones, where the collection has a public flag) and an
+//!   anonymous caller only the public ones. A document the caller may not
+//!   read is a 404, never a 403: its existence is not disclosed.
+//! - Writes: `anyone`, `owner` (a signed-in user, on its own documents; on
+//!   create the owner field is filled with the caller's id, or must already
+//!   hold it) or `admin`.
+//! - Protected fields: a caller that is not an admin may not send one on
+//!   create, nor change one on update (sending the stored value back is
+//!   fine); `403 forbidden_field` names every such field.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, Result};
+use crate::resource::Resource;
+use bson::{doc, Bson, Document};
+use onelastai_models::access::{self, OwnerKey, Who};
+use onelastai_models::json::{Json, Object};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// The filter that limits what `caller` may read of `res`: `None` for
+/// everything, or the documents matching it. Anonymous callers get 401 and
+/// users 403 where they may read nothing at all.
+pub fn read_filter(caller: &Caller, res: &Resource) -> Result<Option<Document>> {
+    let access = res.collection.access();
+    if caller.is_admin() || access.read == Who::Anyone {
+        return Ok(None);
+    }
+    let public = access.public_flag.map(|flag| doc! { flag: true });
+    let own = match (access.read, caller) {
+        (Who::Owner, Caller::User(_)) => owner_filter(caller, res),
+        _ => None,
+    };
+    match (public, own) {
+        (Some(p), Some(o)) => Ok(Some(doc! { "$or": [p, o] })),
+        (Some(p), None) => Ok(Some(p)),
+        (None, Some(o)) => Ok(Some(o)),
+        (None, None) => Err(refused(caller)),
+    }
+}
+
+/// The filter of the documents `caller` owns in `res` (`None` for an admin:
+/// every document; for a caller who can own nothing, a filter nothing matches).
+pub fn owner_filter(caller: &Caller, res: &Resource) -> Option<Document> {
+    if caller.is_admin() {
+        return None;
+    }
+    let path = res.collection.access().owner?;
+    let value = owner_value(caller, res, path).unwrap_or(Bson::Null);
+    Some(if value == Bson::Null {
+        // Nothing is owned by nobody.
+        doc! { "_id": { "$exists": false } }
+    } else {
+        doc! { path: value }
+    })
+}
+
+/// What `caller`'s documents hold in the owner field at `path`.
+fn owner_value(caller: &Caller, res: &Resource, path: &str) -> Option<Bson> {
+    let Caller::User(user) = caller else {
+        return None;
+    };
+    Some(match access::owner_key(res.collection.schema(), path) {
+        OwnerKey::ObjectId => Bson::ObjectId(user.oid),
+        OwnerKey::AppId => Bson::String(user.id.clone()),
+    })
+}
+
+/// 401 for an anonymous caller, 403 for a signed-in one.
+fn refused(caller: &Caller) -> ApiError {
+    match caller {
+        Caller::Anonymous { .. } => ApiError::Unauthorized,
+        _ => ApiError::Forbidden("your account may not do this; it needs an administrator".into()),
+    }
+}
+
+/// Whether `caller` may perform a write `op` on `res` at all (the owner of
+/// one document is checked by the handler).
+pub fn may_write(caller: &Caller, res: &Resource, op: access::Operation) -> Result<()> {
+    if caller.is_admin() {
+        return Ok(());
+    }
+    match (res.collection.access().rule(op), caller) {
+        (Who::Anyone, _) => Ok(()),
+        (Who::Owner, Caller::User(_)) => Ok(()),
+        _ => Err(refused(caller)),
+    }
+}
+
+/// On create: fills the owner field of `input` with `caller`'s id when it is
+/// absent or null, or refuses (403 `forbidden_owner`) a document owned by
+/// someone else. An anonymous caller may create only unowned documents.
+pub fn claim_ownership(caller: &Caller, res: &Resource, input: &mut Object<'_>) -> Result<()> {
+    if caller.is_admin() {
+        return Ok(());
+    }
+    let Some(path) = res.collection.access().owner else {
+        return Ok(());
+    };
+    let given = access::values_at(input, path)
+        .into_iter()
+        .next()
+        .map(|(_, v)| v.clone())
+        .filter(|v| !v.is_null());
+    let Some(mine) = owner_value(caller, res, path) else {
+        return match given {
+            None => Ok(()),
+            Some(_) => Err(forbidden_owner()),
+        };
+    };
+    let mine_text = match &mine {
+        Bson::ObjectId(id) => id.to_hex(),
+        Bson::String(s) => s.clone(),
+        _ => String::new(),
+    };
+    match given {
+        None => {
+            set_path(input, path, Json::String(Cow::Owned(mine_text)));
+            Ok(())
+        }
+        Some(Json::String(s)) if s.eq_ignore_ascii_case(&mine_text) => Ok(()),
+        Some(_) => Err(forbidden_owner()),
+    }
+}
+
+/// On update: the owner field must still hold what was stored.
+pub fn keeps_owner(
+    caller: &Caller,
+    res: &Resource,
+    before: &Object<'_>,
+    after: &Object<'_>,
+) -> Result<()> {
+    if caller.is_admin() {
+        return Ok(());
+    }
+    let Some(path) = res.collection.access().owner else {
+        return Ok(());
+    };
+    let value = |doc: &Object<'_>| {
+        access::values_at(doc, path)
+            .into_iter()
+            .next()
+            .map(|(_, v)| v.to_value())
+    };
+    if value(before) == value(after) {
+        Ok(())
+    } else {
+        Err(forbidden_owner())
+    }
+}
+
+fn forbidden_owner() -> ApiError {
+    ApiError::ForbiddenOwner
+}
+
+/// Sets a dotted path in an object, making the objects on the way.
+fn set_path<'a>(m: &mut Object<'a>, path: &str, value: Json<'a>) {
+    let mut segments = path.split('.').peekable();
+    let mut cur = m;
+    while let Some(seg) = segments.next() {
+        let at = match cur.iter().position(|(k, _)| k == seg) {
+            Some(at) => at,
+            None => {
+                cur.push((Cow::Owned(seg.to_string()), Json::Null));
+                cur.len() - 1
+            }
+        };
+        if segments.peek().is_none() {
+            cur[at].1 = value;
+            return;
+        }
+        if !cur[at].1.is_object() {
+            cur[at].1 = Json::Object(Vec::new());
+        }
+        let Json::Object(next) = &mut cur[at].1 else {
+            return;
+        };
+        cur = next;
+    }
+}
+
+/// The protected fields a caller that is not an admin sent (create: any
+/// non-null value; update: a value that differs from `stored`), as concrete
+/// paths. Empty for an admin.
+pub fn protected_sent(
+    caller: &Caller,
+    res: &Resource,
+    input: &Object<'_>,
+    stored: Option<&Map<String, Value>>,
+) -> Vec<String> {
+    if caller.is_admin() {
+        return Vec::new();
+    }
+    let stored = stored.map(|m| Value::Object(m.clone()));
+    let stored_tree = stored.as_ref().map(Json::from_value);
+    let stored_obj = match &stored_tree {
+        Some(Json::Object(o)) => Some(o),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for path in access::protected_paths(res.collection.schema()) {
+        let sent = access::values_at(input, &path);
+        match stored_obj {
+            None => {
+                for (at, v) in sent {
+                    if !v.is_null() {
+                        out.push(at);
+                    }
+                }
+            }
+            Some(before) => {
+                let old: Vec<(String, Value)> = access::values_at(before, &path)
+                    .into_iter()
+                    .map(|(p, v)| (p, v.to_value()))
+                    .collect();
+                let new: Vec<(String, Value)> =
+                    sent.into_iter().map(|(p, v)| (p, v.to_value())).collect();
+                for (at, v) in &new {
+                    let was = old.iter().find(|(p, _)| p == at).map(|(_, v)| v);
+                    if was != Some(v) && !(was.is_none() && v.is_null()) {
+                        out.push(at.clone());
+                    }
+                }
+                for (at, _) in &old {
+                    if !new.iter().any(|(p, _)| p == at) {
+                        out.push(at.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
