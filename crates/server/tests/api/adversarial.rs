@@ -30,7 +30,11 @@ impl ServerProcess {
                 Err(e) => panic!("local addr: {e}"),
             }
         };
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_onelastai-server"));
+        // ADVERSARIAL_SERVER_BIN runs these against another build (an older
+        // commit's, to show the tests fail there).
+        let bin = std::env::var("ADVERSARIAL_SERVER_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_onelastai-server").to_string());
+        let mut cmd = tokio::process::Command::new(bin);
         cmd.env_clear()
             .env("MONGODB_URI", mongodb_uri())
             .env("MONGODB_DB", unique_db(tag))
