@@ -131,7 +131,12 @@ pub fn owner_key(schema: &Schema, path: &str) -> OwnerKey {
 /// The schema paths of the fields marked `protected`, with `.` between the
 /// segments and without array positions (`metadata.allVersions.rating`).
 pub fn protected_paths(schema: &Schema) -> Vec<String> {
-    fn walk(schema: &Schema, prefix: &str, out: &mut Vec<String>) {
+    protected_fields(schema).into_iter().map(|(p, _)| p).collect()
+}
+
+/// The fields marked `protected`, by schema path (as [`protected_paths`]), with their rules.
+pub fn protected_fields(schema: &Schema) -> Vec<(String, crate::engine::Rules)> {
+    fn walk(schema: &Schema, prefix: &str, out: &mut Vec<(String, crate::engine::Rules)>) {
         for f in schema.fields {
             let path = if prefix.is_empty() {
                 f.name.to_string()
@@ -139,7 +144,7 @@ pub fn protected_paths(schema: &Schema) -> Vec<String> {
                 format!("{prefix}.{}", f.name)
             };
             if f.rules.protected {
-                out.push(path.clone());
+                out.push((path, f.rules));
                 continue;
             }
             let mut kind = &f.kind;

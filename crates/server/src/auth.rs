@@ -57,6 +57,8 @@ pub struct SessionUser {
     pub id: String,
     /// `user`, `admin` or `moderator`.
     pub role: String,
+    /// The name shown for the user: its `name`, else its app id (never its email).
+    pub display_name: String,
     /// The session's `_id`.
     pub session: ObjectId,
 }
@@ -209,7 +211,7 @@ async fn session_user(app: &AppState, token: &str) -> Result<Option<SessionUser>
         .find_one(
             Collection::Users.name(),
             doc! { "_id": user_oid, "isActive": { "$ne": false } },
-            Some(doc! { "id": 1, "role": 1 }),
+            Some(doc! { "id": 1, "role": 1, "name": 1 }),
         )
         .await?;
     let Some(user) = user else {
@@ -235,10 +237,17 @@ async fn session_user(app: &AppState, token: &str) -> Result<Option<SessionUser>
             }
         });
     }
+    let id = user.get_str("id").unwrap_or_default().to_string();
+    let display_name = user
+        .get_str("name")
+        .ok()
+        .filter(|n| !n.trim().is_empty())
+        .map_or_else(|| id.clone(), str::to_string);
     Ok(Some(SessionUser {
         oid: user_oid,
-        id: user.get_str("id").unwrap_or_default().to_string(),
+        id,
         role: user.get_str("role").unwrap_or("user").to_string(),
+        display_name,
         session: session_id,
     }))
 }

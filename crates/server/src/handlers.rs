@@ -156,7 +156,14 @@ fn prepare(
             return Err(ApiError::ForbiddenFields(sent));
         }
     }
+    let given: Vec<String> = input.iter().map(|(k, _)| k.to_string()).collect();
     res.collection.fill_computed(&mut input, now);
+    // What the computed defaults filled is the server's, not the caller's.
+    let computed: Vec<String> = input
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .filter(|k| !given.contains(k))
+        .collect();
     let limit = Options {
         max_errors: Some(MAX_ERRORS),
     };
@@ -167,6 +174,17 @@ fn prepare(
             errors: r.errors,
             truncated: r.truncated,
         })?;
+    if ctx.stored.is_none() {
+        policy::owned_by_caller(ctx.caller, &res, &doc)?;
+        let mut sent = policy::protected_not_default(ctx.caller, &res, &doc);
+        sent.retain(|p| {
+            let top = p.split('.').next().unwrap_or_default();
+            !ctx.server_set.contains(&top) && !computed.iter().any(|c| c == top)
+        });
+        if !sent.is_empty() {
+            return Err(ApiError::ForbiddenFields(sent));
+        }
+    }
     if let Some(stored) = ctx.stored {
         let stored_value = Value::Object(stored.clone());
         if let Tree::Object(before) = Tree::from_value(&stored_value) {
@@ -369,6 +387,11 @@ pub async fn create_document(
         .cpu()
         .run(move || {
             let mut input = body::parse_object(&bytes)?;
+            // What the caller sent is checked before the server adds its own.
+            let sent = policy::protected_sent(&who, &res, &input, None);
+            if !sent.is_empty() {
+                return Err(ApiError::ForbiddenFields(sent));
+            }
             if let Some(price) = price {
                 input.retain(|(k, _)| k != "price");
                 input.push((std::borrow::Cow::Borrowed("price"), Tree::Number(price)));

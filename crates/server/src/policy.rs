@@ -18,6 +18,7 @@ use crate::error::{ApiError, Result};
 use crate::resource::Resource;
 use bson::{doc, Bson, Document};
 use onelastai_models::access::{self, OwnerKey, Who};
+use onelastai_models::engine::DefaultValue;
 use onelastai_models::json::{Json, Object};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -120,11 +121,73 @@ pub fn claim_ownership(caller: &Caller, res: &Resource, input: &mut Object<'_>) 
     match given {
         None => {
             set_path(input, path, Json::String(Cow::Owned(mine_text)));
+            // An owner object such as a tool's `author: {id, name}` gets the
+            // caller's display name too, when it has none.
+            if let (Some((parent, _)), Caller::User(user)) = (path.rsplit_once('.'), caller) {
+                let name_path = format!("{parent}.name");
+                if access::values_at(input, &name_path).is_empty() {
+                    let name = Json::String(Cow::Owned(user.display_name.clone()));
+                    set_path(input, &name_path, name);
+                }
+            }
             Ok(())
         }
         Some(Json::String(s)) if s.eq_ignore_ascii_case(&mine_text) => Ok(()),
         Some(_) => Err(forbidden_owner()),
     }
+}
+
+/// After validation, on create: the document is owned by the caller (or by
+/// nobody, for an anonymous caller). Catches what the input check cannot see,
+/// such as a dotted key (`"metadata.author.id"`) that validation expands.
+pub fn owned_by_caller(caller: &Caller, res: &Resource, doc: &Object<'_>) -> Result<()> {
+    if caller.is_admin() {
+        return Ok(());
+    }
+    let Some(path) = res.collection.access().owner else {
+        return Ok(());
+    };
+    let held = access::values_at(doc, path)
+        .into_iter()
+        .next()
+        .map(|(_, v)| v.to_value())
+        .filter(|v| !v.is_null());
+    let mine = owner_value(caller, res, path).map(|b| match b {
+        Bson::ObjectId(id) => Value::String(id.to_hex()),
+        Bson::String(s) => Value::String(s),
+        _ => Value::Null,
+    });
+    if held == mine {
+        Ok(())
+    } else {
+        Err(forbidden_owner())
+    }
+}
+
+/// After validation, on create: protected fields that hold anything but
+/// their declared default (a dotted key can reach a nested one). A field
+/// whose default is the clock is checked on the input only.
+pub fn protected_not_default(caller: &Caller, res: &Resource, doc: &Object<'_>) -> Vec<String> {
+    if caller.is_admin() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (path, rules) in access::protected_fields(res.collection.schema()) {
+        let default = match rules.default {
+            None => None,
+            Some(DefaultValue::Bool(b)) => Some(Value::Bool(b)),
+            Some(DefaultValue::Number(n)) => Some(Json::Number(n).to_value()),
+            Some(DefaultValue::Str(s)) => Some(Value::String(s.to_string())),
+            Some(DefaultValue::Now) => continue,
+        };
+        for (at, v) in access::values_at(doc, &path) {
+            let v = v.to_value();
+            if !v.is_null() && Some(&v) != default.as_ref() {
+                out.push(at);
+            }
+        }
+    }
+    out
 }
 
 /// On update: the owner field must still hold what was stored.

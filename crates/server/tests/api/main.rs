@@ -6,6 +6,7 @@ mod common;
 #[path = "../../../models/tests/support/vectors.rs"]
 mod vector_files;
 
+mod access_bypass;
 mod adversarial;
 mod bad_input;
 mod crud;
