@@ -113,25 +113,19 @@ impl Operation {
 /// What a collection's owner field holds: an ObjectId field holds the user's
 /// `_id`, any other its app `id`.
 pub fn owner_key(schema: &Schema, path: &str) -> OwnerKey {
-    let mut current = schema;
-    let mut segments = path.split('.').peekable();
-    while let Some(seg) = segments.next() {
-        let Some(f) = current.field(seg) else {
-            break;
-        };
-        match &f.kind {
-            Kind::ObjectId => return OwnerKey::ObjectId,
-            Kind::Object(s) if segments.peek().is_some() => current = s,
-            _ => break,
-        }
+    match schema.resolve_scalar(path) {
+        Some(p) if matches!(p.kind, Kind::ObjectId) => OwnerKey::ObjectId,
+        _ => OwnerKey::AppId,
     }
-    OwnerKey::AppId
 }
 
 /// The schema paths of the fields marked `protected`, with `.` between the
 /// segments and without array positions (`metadata.allVersions.rating`).
 pub fn protected_paths(schema: &Schema) -> Vec<String> {
-    protected_fields(schema).into_iter().map(|(p, _)| p).collect()
+    protected_fields(schema)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
 }
 
 /// The fields marked `protected`, by schema path (as [`protected_paths`]), with their rules.

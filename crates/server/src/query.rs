@@ -164,40 +164,11 @@ pub fn sortable_fields(res: &Resource) -> Vec<String> {
 }
 
 /// The kind and rules a dotted path names, and whether it goes through an
-/// array (MongoDB then matches any element). Only scalar kinds resolve.
+/// array: the models crate's one schema traversal.
 fn resolve<'s>(schema: &'s Schema, path: &str) -> Option<(&'s Kind, Rules, bool)> {
-    static OBJECT_ID: Kind = Kind::ObjectId;
-    let mut current: &Schema = schema;
-    let mut through_array = false;
-    let mut segments = path.split('.').peekable();
-    while let Some(seg) = segments.next() {
-        let (mut kind, rules) = match seg {
-            "_id" if current.has_id => (&OBJECT_ID, Rules::default()),
-            _ => {
-                let f = current.field(seg)?;
-                (&f.kind, f.rules)
-            }
-        };
-        if let Kind::Array(inner) = kind {
-            through_array = true;
-            kind = inner;
-        }
-        match kind {
-            Kind::Object(s) if segments.peek().is_some() => current = s,
-            Kind::String
-            | Kind::Enum(_)
-            | Kind::Number
-            | Kind::Boolean
-            | Kind::Date
-            | Kind::ObjectId
-                if segments.peek().is_none() =>
-            {
-                return Some((kind, rules, through_array))
-            }
-            _ => return None,
-        }
-    }
-    None
+    schema
+        .resolve_scalar(path)
+        .map(|p| (p.kind, p.rules, p.through_array))
 }
 
 /// One equality filter value, cast by the field's kind.

@@ -78,6 +78,50 @@ impl Schema {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// The scalar a dotted query path names (`email`, `socialLinks.github`,
+    /// `messages.role` through an array of subdocuments, `_id`): its kind,
+    /// its rules, and whether it goes through an array (MongoDB then matches
+    /// any element). Paths to objects, arrays of arrays, maps and Mixed
+    /// values do not resolve. What list filters, sorts and cursors are cast by.
+    pub fn resolve_scalar(&self, path: &str) -> Option<ScalarPath<'_>> {
+        static OBJECT_ID: Kind = Kind::ObjectId;
+        let mut current: &Schema = self;
+        let mut through_array = false;
+        let mut segments = path.split('.').peekable();
+        while let Some(seg) = segments.next() {
+            let (mut kind, rules) = match seg {
+                "_id" if current.has_id => (&OBJECT_ID, Rules::default()),
+                _ => {
+                    let f = current.field(seg)?;
+                    (&f.kind, f.rules)
+                }
+            };
+            if let Kind::Array(inner) = kind {
+                through_array = true;
+                kind = inner;
+            }
+            match kind {
+                Kind::Object(s) if segments.peek().is_some() => current = s,
+                Kind::String
+                | Kind::Enum(_)
+                | Kind::Number
+                | Kind::Boolean
+                | Kind::Date
+                | Kind::ObjectId
+                    if segments.peek().is_none() =>
+                {
+                    return Some(ScalarPath {
+                        kind,
+                        rules,
+                        through_array,
+                    })
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// The top-level fields marked `hashed`.
     pub fn hashed_fields(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.fields
@@ -93,6 +137,17 @@ impl Schema {
             .filter(|f| f.rules.secret)
             .map(|f| f.name)
     }
+}
+
+/// What [`Schema::resolve_scalar`] found.
+#[derive(Debug, Clone, Copy)]
+pub struct ScalarPath<'s> {
+    /// The scalar's kind.
+    pub kind: &'s Kind,
+    /// Its rules (setters such as `lowercase` apply to query values too).
+    pub rules: Rules,
+    /// The path goes through an array.
+    pub through_array: bool,
 }
 
 /// One declared field.
