@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
-import { NavBar } from '@/components/NavBar';
+import { NavBar, type NavUser } from '@/components/NavBar';
+import { currentSession } from '@/lib/session';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -8,11 +9,23 @@ export const metadata: Metadata = {
   description: 'AI agents, subscriptions and a tool marketplace',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** Who the navigation bar greets; nobody when the server cannot say. */
+async function navUser(): Promise<NavUser | null> {
+  try {
+    const session = await currentSession();
+    if (!session) return null;
+    const { name, email, role } = session.user;
+    return { name: (typeof name === 'string' && name.trim()) || email, admin: role === 'admin' };
+  } catch {
+    return null;
+  }
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <NavBar />
+        <NavBar user={await navUser()} />
         <main>{children}</main>
       </body>
     </html>

@@ -9,21 +9,21 @@ export default function Home() {
         WebAssembly: mistakes show up as you type, before anything is sent, and the server gives the same verdict.
       </p>
       <div className="tiles">
+        <Link href="/browse" className="card tile">
+          <h3>Browse the marketplace</h3>
+          <p>Published tools and the plans on sale; no account needed.</p>
+        </Link>
         <Link href="/signup" className="card tile">
           <h3>Sign up</h3>
           <p>Create an account; email and password rules are checked as you type.</p>
         </Link>
         <Link href="/subscribe" className="card tile">
           <h3>Subscribe to an agent</h3>
-          <p>Pick an agent and a plan, and see when the subscription ends.</p>
+          <p>Pick an agent and a plan, and see when your subscription ends.</p>
         </Link>
         <Link href="/tools/new" className="card tile">
           <h3>Publish a tool</h3>
-          <p>List a tool in the marketplace with its versions and inputs.</p>
-        </Link>
-        <Link href="/browse" className="card tile">
-          <h3>Browse</h3>
-          <p>Users, subscriptions and tools stored so far.</p>
+          <p>List a tool in the marketplace, as you, with its versions and inputs.</p>
         </Link>
       </div>
     </>

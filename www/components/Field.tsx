@@ -56,7 +56,7 @@ export type BannerState = { ok: boolean; text: string };
 export function Banner({ banner }: { banner: BannerState | null }) {
   if (!banner?.text) return null;
   return (
-    <div className={`banner ${banner.ok ? 'ok' : 'error'}`} role="status" data-testid="banner">
+    <div className={`banner ${banner.ok ? 'ok' : 'error'}`} role={banner.ok ? 'status' : 'alert'} data-testid="banner">
       {banner.text}
     </div>
   );

@@ -1,11 +1,12 @@
-// Client side: sends a document through the app's route handler and turns the
-// Rust server's answer into field errors, the same shape the package gives.
+// Client side: sends a form to one of the app's route handlers and turns the
+// answer into field errors (the same shape the package gives) and a sentence
+// for people.
 import { toErrorMap, type ErrorMap, type FieldErrorLike } from './forms';
 
 /** What became of a submission. */
 export type SubmitResult =
-  | { ok: true; document: Record<string, unknown> }
-  | { ok: false; status: number; fieldErrors: ErrorMap; message: string };
+  | { ok: true; status: number; document: Record<string, unknown> }
+  | { ok: false; status: number; code: string; fieldErrors: ErrorMap; message: string };
 
 interface ServerFieldError {
   path: string;
@@ -13,55 +14,82 @@ interface ServerFieldError {
   message: string;
 }
 
-export async function submitDocument(collection: string, doc: unknown, conflictPaths: string[] = []): Promise<SubmitResult> {
+/** Sentences for the answers a person can cause, by the server's `error` code. */
+function sentenceFor(status: number, code: string, body: Record<string, unknown>, retryAfter: string | null): string {
+  switch (code) {
+    case 'invalid_credentials':
+      return 'Wrong email or password. Check both and try again.';
+    case 'too_many_attempts': {
+      const minutes = Math.max(1, Math.ceil(Number(retryAfter ?? 60) / 60));
+      return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+    }
+    case 'signed_out':
+    case 'unauthorized':
+      return 'Your session has ended. Sign in again.';
+    case 'stale_version':
+      return 'This changed elsewhere (another tab?) since the page was loaded. Reload the page and make your change again.';
+    case 'forbidden_field':
+      return `These fields are set by the server: ${Array.isArray(body.fields) ? body.fields.join(', ') : ''}.`;
+    case 'cross_site':
+    case 'origin_required':
+      return 'This request was refused: it did not come from this site.';
+  }
+  if (typeof body.message === 'string' && body.message) return body.message;
+  if (status === 409) return 'This already exists.';
+  if (status === 422) return 'The server found problems with some fields.';
+  if (status === 503) return 'The data service is unavailable right now. Try again in a moment.';
+  return `The server answered ${status}.`;
+}
+
+/**
+ * Sends `body` as JSON to a route handler (`/api/subscriptions`). A 409 marks
+ * the conflicting fields (the server's `fields`, else `conflictPaths`).
+ */
+export async function sendForm(
+  url: string,
+  body: unknown,
+  opts: { method?: 'POST' | 'PATCH'; conflictPaths?: string[] } = {},
+): Promise<SubmitResult> {
   let res: Response;
   try {
-    res = await fetch(`/api/${collection}`, {
-      method: 'POST',
+    res = await fetch(url, {
+      method: opts.method ?? 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(doc),
+      body: JSON.stringify(body),
     });
   } catch {
-    return { ok: false, status: 0, fieldErrors: {}, message: 'Could not reach the app. Check your connection.' };
+    return { ok: false, status: 0, code: 'network', fieldErrors: {}, message: 'Could not reach the app. Check your connection.' };
   }
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (res.ok) return { ok: true, document: body };
-  const errors = Array.isArray(body.errors) ? (body.errors as (ServerFieldError | null)[]) : [];
+  const answer = (res.status === 204 ? {} : await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (res.ok) return { ok: true, status: res.status, document: answer };
+  const code = typeof answer.error === 'string' ? answer.error : '';
+  const errors = Array.isArray(answer.errors) ? (answer.errors as (ServerFieldError | null)[]) : [];
   const fieldErrors: ErrorMap = toErrorMap(errors.filter((e): e is ServerFieldError => !!e && typeof e.path === 'string'));
-  // Prefer a sentence meant for people; `error` may be a machine code (`duplicate_key`).
-  const sentence = (v: unknown) => (typeof v === 'string' && /\s/.test(v) ? v : '');
-  let message = sentence(body.message) || sentence(body.error);
-  if (res.status === 409) {
-    message = message || 'This already exists.';
-    const fields = Array.isArray(body.fields) ? (body.fields as string[]) : conflictPaths;
-    for (const f of fields.length ? fields : conflictPaths) if (!fieldErrors[f]) fieldErrors[f] = message;
-  } else if (res.status === 422) {
-    message = message || 'The server found problems with some fields.';
-  } else if (res.status === 503) {
-    message = message || 'The data service is unavailable right now. Try again in a moment.';
-  } else if (!message) {
-    message = `The server answered ${res.status}.`;
+  const message = sentenceFor(res.status, code, answer, res.headers.get('retry-after'));
+  if (res.status === 409 && code === 'duplicate_key') {
+    const fields = Array.isArray(answer.fields) && answer.fields.length ? (answer.fields as string[]) : (opts.conflictPaths ?? []);
+    for (const f of fields) if (!fieldErrors[f]) fieldErrors[f] = message;
   }
-  return { ok: false, status: res.status, fieldErrors, message };
+  return { ok: false, status: res.status, code, fieldErrors, message };
 }
 
 /** The package's verdict on the document being submitted. */
 export type Verdict = { ok: true } | { ok: false; errors: readonly FieldErrorLike[] };
 
 /**
- * Submits `doc` when the browser's verdict (already computed as the person
- * typed) accepts it; otherwise returns that verdict's errors without any
- * request, so the form shows the same fields either way.
+ * Sends `body` when the browser's verdict on the whole document (already
+ * computed as the person typed) accepts it; otherwise returns that verdict's
+ * errors without any request, so the form shows the same fields either way.
  */
 export async function submitValidated(
-  collection: string,
-  doc: unknown,
+  url: string,
+  body: unknown,
   verdict: Verdict | null,
-  conflictPaths: string[] = [],
+  opts: { method?: 'POST' | 'PATCH'; conflictPaths?: string[] } = {},
 ): Promise<SubmitResult> {
   if (!verdict || !verdict.ok) {
     const fieldErrors = verdict ? toErrorMap(verdict.errors) : {};
-    return { ok: false, status: 0, fieldErrors, message: '' };
+    return { ok: false, status: 0, code: 'invalid', fieldErrors, message: '' };
   }
-  return submitDocument(collection, doc, conflictPaths);
+  return sendForm(url, body, opts);
 }

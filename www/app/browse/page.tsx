@@ -1,72 +1,19 @@
-import type { ReactNode } from 'react';
-import { formatUtc } from '@/lib/format';
+// The public marketplace: published tools and the plans on sale, read
+// without any session (exactly what an anonymous visitor may read), so
+// nothing about people but a tool's author name is ever on this page.
+import { Table, get, str, type Column } from '@/components/Table';
+import { listPlans } from '@/lib/plans';
 import { listDocuments } from '@/lib/server';
+import { requestClient } from '@/lib/session';
 
 export const dynamic = 'force-dynamic';
 
-type Doc = Record<string, unknown>;
-
-const str = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
-const date = (v: unknown) => (typeof v === 'string' ? formatUtc(new Date(v)) : '—');
-const get = (d: Doc, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Doc)[k] : undefined), d);
-
-/** A table column: its heading and what a document shows in it. */
-type Column = [head: string, cell: (d: Doc) => ReactNode];
-
-function Section({ title, testid, result, columns }: { title: string; testid: string; result: Awaited<ReturnType<typeof listDocuments>>; columns: Column[] }) {
-  const { items, error } = result;
-  return (
-    <section className="card" data-testid={testid}>
-      <h2>
-        {title} <span className="pill">{items.length}</span>
-      </h2>
-      {error ? <div className="banner error">Could not load: {error}</div> : null}
-      {items.length === 0 && !error ? (
-        <p className="empty">Nothing stored yet.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              {columns.map(([head]) => (
-                <th key={head}>{head}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((d) => (
-              <tr key={str(d._id)}>
-                {columns.map(([head, cell]) => (
-                  <td key={head}>{cell(d)}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-const USER_COLUMNS: Column[] = [
-  ['Email', (u) => str(u.email)],
-  ['Name', (u) => str(u.name)],
-  ['Sign-in', (u) => str(u.authMethod)],
-  ['Joined', (u) => date(u.joinedAt)],
-];
-
-const SUBSCRIPTION_COLUMNS: Column[] = [
-  ['User', (s) => str(s.userId)],
-  ['Agent', (s) => str(s.agentId)],
-  ['Plan', (s) => str(s.plan)],
-  ['Ends', (s) => date(s.expiryDate)],
-  ['Status', (s) => <span className={`pill${s.isValid ? ' ok' : ''}`}>{s.isValid ? 'active' : str(s.status)}</span>],
-];
-
 const TOOL_COLUMNS: Column[] = [
   ['Name', (t) => str(get(t, 'metadata.name'))],
-  ['Slug', (t) => str(get(t, 'metadata.slug'))],
+  ['Description', (t) => str(get(t, 'metadata.description'))],
   ['Category', (t) => str(get(t, 'metadata.category'))],
   ['Version', (t) => str(get(t, 'metadata.currentVersion'))],
+  ['Author', (t) => str(get(t, 'metadata.author.name'))],
   ['Inputs', (t) => {
     const inputs = get(t, 'config.inputs');
     return Array.isArray(inputs) ? inputs.length : 0;
@@ -74,14 +21,40 @@ const TOOL_COLUMNS: Column[] = [
 ];
 
 export default async function BrowsePage() {
-  const [users, subs, tools] = await Promise.all([listDocuments('users'), listDocuments('subscriptions'), listDocuments('tools')]);
+  const client = await requestClient();
+  // No session on either call: the marketplace is what anyone may read.
+  const [{ plans, error: plansError }, tools] = await Promise.all([
+    listPlans(client),
+    listDocuments('tools', { client, query: { published: 'true' }, limit: 50 }),
+  ]);
   return (
     <>
-      <h1>Browse</h1>
-      <p className="lead">What the server has stored, read through its API.</p>
-      <Section title="Users" testid="browse-users" result={users} columns={USER_COLUMNS} />
-      <Section title="Subscriptions" testid="browse-subscriptions" result={subs} columns={SUBSCRIPTION_COLUMNS} />
-      <Section title="Tools" testid="browse-tools" result={tools} columns={TOOL_COLUMNS} />
+      <h1>Marketplace</h1>
+      <p className="lead">Tools people have published, and the plans you can subscribe to an agent with.</p>
+      <section className="card" data-testid="browse-plans">
+        <h2>
+          Plans <span className="pill">{plans.length}</span>
+        </h2>
+        {plansError ? <div className="banner error">Could not load: {plansError}</div> : null}
+        {plans.length === 0 && !plansError ? <p className="empty">No plans are on sale yet.</p> : null}
+        <div className="plans">
+          {plans.map((p) => (
+            <div className="plan" key={p.period} data-plan={p.period}>
+              <h3>{p.name}</h3>
+              <div className="price">{p.priceFormatted}</div>
+              <div className="hint">{p.description}</div>
+              {p.features.length ? (
+                <ul>
+                  {p.features.map((f) => (
+                    <li key={f}>{f}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          ))}
+        </div>
+      </section>
+      <Table title="Tools" testid="browse-tools" result={tools} columns={TOOL_COLUMNS} empty="No tools are published yet." />
     </>
   );
 }

@@ -1,16 +1,13 @@
 'use client';
 
+import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { Banner, Loading, SelectField, type BannerState } from '@/components/Field';
 import { formatUtc } from '@/lib/format';
 import { type ErrorMap } from '@/lib/forms';
 import { useModels } from '@/lib/models';
+import type { Period, PlanOffer } from '@/lib/plans';
 import { submitValidated } from '@/lib/submit';
-
-export interface UserOption {
-  id: string;
-  label: string;
-}
 
 const AGENTS = [
   { id: 'einstein', name: 'Albert Einstein' },
@@ -20,32 +17,30 @@ const AGENTS = [
   { id: 'lovelace', name: 'Ada Lovelace' },
 ];
 
-const PLANS = [
-  { id: 'daily', label: 'Daily', price: 1.99 },
-  { id: 'weekly', label: 'Weekly', price: 9.99 },
-  { id: 'monthly', label: 'Monthly', price: 19.99 },
-] as const;
-
-type PlanId = (typeof PLANS)[number]['id'];
-
 const AGENT_OPTIONS = AGENTS.map((a) => ({ value: a.id, label: a.name }));
-const PLAN_OPTIONS = PLANS.map((p) => ({ value: p.id, label: `${p.label} ($${p.price.toFixed(2)})` }));
 
-export function SubscribeForm({ users, loadError }: { users: UserOption[]; loadError?: string | undefined }) {
+/** The signed-in person, who the subscription is for. */
+export interface Subscriber {
+  id: string;
+  name: string;
+}
+
+export function SubscribeForm({ subscriber, plans, loadError }: { subscriber: Subscriber; plans: PlanOffer[]; loadError?: string | undefined }) {
   const models = useModels();
-  const [userId, setUserId] = useState(users[0]?.id ?? '');
   const [agentId, setAgentId] = useState(AGENTS[0]?.id ?? '');
-  const [plan, setPlan] = useState<PlanId>('monthly');
+  const [plan, setPlan] = useState<Period | ''>(plans.find((p) => p.period === 'monthly')?.period ?? plans[0]?.period ?? '');
   const [errors, setErrors] = useState<ErrorMap>({});
   const [banner, setBanner] = useState<BannerState | null>(null);
   const [busy, setBusy] = useState(false);
   const [startDate] = useState(() => new Date());
 
-  const price = PLANS.find((p) => p.id === plan)?.price ?? 0;
-  const expiry = useMemo(() => (models ? new Date(models.calculateExpiryDate(plan, startDate)) : null), [models, plan, startDate]);
+  const offer = plans.find((p) => p.period === plan);
+  const expiry = useMemo(() => (models && plan ? new Date(models.calculateExpiryDate(plan, startDate)) : null), [models, plan, startDate]);
+  // The whole subscription as the server will store it, for the browser's
+  // verdict; only the agent and the plan are sent (the server sets the rest).
   const doc = useMemo(
-    () => ({ userId, agentId, plan, price, startDate: startDate.toISOString(), expiryDate: expiry?.toISOString() }),
-    [userId, agentId, plan, price, startDate, expiry],
+    () => ({ userId: subscriber.id, agentId, plan, price: offer?.price, startDate: startDate.toISOString(), expiryDate: expiry?.toISOString() }),
+    [subscriber.id, agentId, plan, offer, startDate, expiry],
   );
   const verdict = useMemo(() => (models ? models.validate('subscriptions', doc) : null), [models, doc]);
 
@@ -54,18 +49,17 @@ export function SubscribeForm({ users, loadError }: { users: UserOption[]; loadE
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     setBusy(true);
-    const res = await submitValidated('subscriptions', doc, verdict, ['userId', 'agentId']);
+    const res = await submitValidated('/api/subscriptions', { agentId, plan }, verdict, { conflictPaths: ['agentId'] });
     setBusy(false);
     if (res.ok) {
       const agent = AGENTS.find((a) => a.id === agentId)?.name ?? agentId;
-      setBanner({ ok: true, text: `Subscribed to ${agent} until ${expiry ? formatUtc(expiry) : ''}.` });
+      const ends = typeof res.document.expiryDate === 'string' ? new Date(res.document.expiryDate) : expiry;
+      setBanner({ ok: true, text: `Subscribed to ${agent} until ${ends ? formatUtc(ends) : ''}.` });
       setErrors({});
     } else {
-      if (res.status === 409) {
-        const msg = 'You already have a subscription to this agent.';
-        res.fieldErrors.userId = msg;
-        res.fieldErrors.agentId = msg;
-        res.message = 'This account already subscribes to this agent; pick another agent or account.';
+      if (res.code === 'duplicate_key') {
+        res.fieldErrors = { agentId: 'You already have a subscription to this agent.' };
+        res.message = 'You already subscribe to this agent; pick another one.';
       }
       setErrors(res.fieldErrors);
       if (res.message) setBanner({ ok: false, text: res.message });
@@ -79,35 +73,37 @@ export function SubscribeForm({ users, loadError }: { users: UserOption[]; loadE
 
   return (
     <form className="card" onSubmit={submit} noValidate data-testid="subscribe-form">
-      {loadError ? <div className="banner error">Could not load users: {loadError}</div> : null}
+      {loadError ? <div className="banner error">Could not load the plans: {loadError}</div> : null}
+      {plans.length === 0 && !loadError ? (
+        <div className="banner error" data-testid="no-plans">
+          No plans are on sale yet: an administrator adds them (<code>bash tools/run.sh</code> adds three).
+        </div>
+      ) : null}
       <Banner banner={banner} />
+      <p className="hint" data-testid="subscriber">
+        Subscribing as <strong>{subscriber.name}</strong>. See your subscriptions on <Link href="/account">Account</Link>.
+      </p>
       <div className="grid">
-        <SelectField
-          id="userId"
-          label="Account"
-          error={errors.userId}
-          hint={users.length ? undefined : 'Sign up first.'}
-          value={userId}
-          options={users.map((u) => ({ value: u.id, label: u.label }))}
-          onChange={(v) => { setUserId(v); reset(); }}
-        />
         <SelectField id="agentId" label="Agent" error={errors.agentId} value={agentId} options={AGENT_OPTIONS} onChange={(v) => { setAgentId(v); reset(); }} />
-        <SelectField id="plan" label="Plan" error={errors.plan} value={plan} options={PLAN_OPTIONS} onChange={(v) => { setPlan(v); reset(); }} />
+        <SelectField
+          id="plan"
+          label="Plan"
+          error={errors.plan}
+          value={plan}
+          options={plans.map((p) => ({ value: p.period, label: `${p.name} (${p.priceFormatted})` }))}
+          onChange={(v) => { setPlan(v); reset(); }}
+        />
         <div className="field">
           <label>Ends</label>
           <div className="preview" data-testid="expiry-preview">
-            {expiry ? (
-              <strong>{formatUtc(expiry)}</strong>
-            ) : (
-              '—'
-            )}
+            {expiry ? <strong>{formatUtc(expiry)}</strong> : '—'}
           </div>
         </div>
       </div>
-      {errors.price || errors.expiryDate ? <div className="error">{errors.price ?? errors.expiryDate}</div> : null}
+      {errors.price || errors.expiryDate || errors.userId ? <div className="error">{errors.price ?? errors.expiryDate ?? errors.userId}</div> : null}
       <div className="actions">
-        <button type="submit" disabled={busy || !verdict?.ok || !userId} data-testid="submit">
-          {busy ? 'Subscribing…' : `Subscribe for $${price.toFixed(2)}`}
+        <button type="submit" disabled={busy || !verdict?.ok || !offer} data-testid="submit">
+          {busy ? 'Subscribing…' : offer ? `Subscribe for ${offer.priceFormatted}` : 'Subscribe'}
         </button>
       </div>
     </form>
