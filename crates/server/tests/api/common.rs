@@ -309,3 +309,304 @@ pub fn now_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
 }
+
+/// Sends one request with any credential (`bearer: None` sends none) and
+/// scans the answer for secrets, as [`TestServer::send`] does.
+pub async fn request(
+    http: &reqwest::Client,
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&Value>,
+    bearer: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Resp {
+    let mut req = http.request(method.clone(), format!("{base}{path}"));
+    if let Some(token) = bearer {
+        req = req.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        req = req.header("content-type", "application/json").body(bytes);
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let response = match req.send().await {
+        Ok(r) => r,
+        Err(e) => panic!("{method} {path}: {e}"),
+    };
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap_or_default();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    scan_for_secrets(&format!("{method} {path}"), &text);
+    Resp {
+        status,
+        headers,
+        text,
+        json,
+    }
+}
+
+impl TestServer {
+    /// Sends a JSON request as `bearer` (a session token, [`TOKEN`], or
+    /// `None` for an anonymous caller).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        bearer: Option<&str>,
+    ) -> Resp {
+        request(&self.http, &self.base, method, path, body, bearer, &[]).await
+    }
+
+    /// [`TestServer::call`] with extra headers.
+    pub async fn call_with(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        bearer: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        request(&self.http, &self.base, method, path, body, bearer, headers).await
+    }
+
+    /// The name of this server's database.
+    pub fn db_name(&self) -> String {
+        self.db.name().to_string()
+    }
+
+    /// The stored documents of a collection matching `filter`, straight from
+    /// the database.
+    pub async fn find(&self, collection: &str, filter: bson::Document) -> Vec<bson::Document> {
+        find_in(&self.db, collection, filter).await
+    }
+}
+
+/// The documents of `collection` in `db` matching `filter`.
+pub async fn find_in(
+    db: &mongodb::Database,
+    collection: &str,
+    filter: bson::Document,
+) -> Vec<bson::Document> {
+    use futures_util::TryStreamExt;
+    let cursor = match db
+        .collection::<bson::Document>(collection)
+        .find(filter)
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => panic!("find in {collection}: {e}"),
+    };
+    match cursor.try_collect().await {
+        Ok(docs) => docs,
+        Err(e) => panic!("read {collection}: {e}"),
+    }
+}
+
+/// The lowercase hex SHA-256 of `text`.
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
+/// The server binary of this build.
+pub const SERVER_BIN: &str = env!("CARGO_BIN_EXE_onelastai-server");
+
+/// The real server binary, run as its own process on a loopback port over
+/// the database `db` of `MONGODB_URI` (several processes may share one).
+pub struct ServerBinary {
+    child: tokio::process::Child,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// A client for it.
+    pub http: reqwest::Client,
+}
+
+impl ServerBinary {
+    /// Starts the binary and waits until `/ready` answers 200.
+    pub async fn start(db: &str, extra: &[(&str, &str)]) -> Self {
+        let addr = match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
+            Ok(a) => a,
+            Err(e) => panic!("no free port: {e}"),
+        };
+        let mut cmd = tokio::process::Command::new(SERVER_BIN);
+        cmd.env_clear()
+            .env("MONGODB_URI", mongodb_uri())
+            .env("MONGODB_DB", db)
+            .env("API_TOKEN", TOKEN)
+            .env("LISTEN_ADDR", addr.to_string())
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .kill_on_drop(true);
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => panic!("spawn {SERVER_BIN}: {e}"),
+        };
+        let http = match reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+        {
+            Ok(c) => c,
+            Err(e) => panic!("http client: {e}"),
+        };
+        let server = Self {
+            child,
+            base: format!("http://{addr}"),
+            http,
+        };
+        let started = std::time::Instant::now();
+        loop {
+            let ready = server
+                .http
+                .get(format!("{}/ready", server.base))
+                .send()
+                .await;
+            if ready.is_ok_and(|r| r.status() == 200) {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the server binary did not become ready"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        server
+    }
+
+    /// Sends a JSON request as `bearer` (`None`: anonymous).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        bearer: Option<&str>,
+    ) -> Resp {
+        request(&self.http, &self.base, method, path, body, bearer, &[]).await
+    }
+
+    /// Stops the process.
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+/// Runs `onelastai-server create-admin --email <email>` over the database
+/// `db` of `MONGODB_URI`, with `password` (when given) on standard input;
+/// returns its exit status, standard output and standard error.
+pub async fn run_create_admin(
+    db: &str,
+    email: &str,
+    password: Option<&str>,
+) -> (std::process::ExitStatus, String, String) {
+    use tokio::io::AsyncWriteExt;
+    let mut cmd = tokio::process::Command::new(SERVER_BIN);
+    cmd.env_clear()
+        .env("MONGODB_URI", mongodb_uri())
+        .env("MONGODB_DB", db)
+        .env("API_TOKEN", TOKEN)
+        .env("RUST_LOG", "warn")
+        .args(["create-admin", "--email", email])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => panic!("spawn {SERVER_BIN} create-admin: {e}"),
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        if let Some(password) = password {
+            if let Err(e) = stdin.write_all(format!("{password}\n").as_bytes()).await {
+                panic!("create-admin stdin: {e}");
+            }
+        }
+        drop(stdin);
+    }
+    let out = match tokio::time::timeout(Duration::from_secs(60), child.wait_with_output()).await {
+        Ok(Ok(o)) => o,
+        Ok(Err(e)) => panic!("create-admin: {e}"),
+        Err(_) => panic!("create-admin did not finish within 60 s"),
+    };
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A signed-in user, as sign-up or sign-in answered.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The bearer token.
+    pub token: String,
+    /// The user's app id (`user_...`).
+    pub id: String,
+    /// The user's `_id` (hex).
+    pub oid: String,
+    /// The whole answer.
+    pub body: Value,
+}
+
+impl Session {
+    /// Reads `{token, user}` from a sign-up or sign-in answer.
+    pub fn from_answer(r: &Resp) -> Self {
+        let token = r.json["token"].as_str().unwrap_or_default().to_string();
+        let id = r.json["user"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let oid = r.json["user"]["_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            !token.is_empty() && !id.is_empty() && oid.len() == 24,
+            "not a signed-in answer: {} {}",
+            r.status,
+            r.text
+        );
+        Self {
+            token,
+            id,
+            oid,
+            body: r.json.clone(),
+        }
+    }
+}
+
+/// `POST /api/auth/sign-up` that must succeed (201).
+pub async fn sign_up(server: &TestServer, email: &str, password: &str, name: &str) -> Session {
+    register_secret(password);
+    let r = server
+        .call(
+            reqwest::Method::POST,
+            "/api/auth/sign-up",
+            Some(&serde_json::json!({ "email": email, "password": password, "name": name })),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 201, "sign-up {email}: {}", r.text);
+    Session::from_answer(&r)
+}
+
+/// `POST /api/auth/sign-in` that must succeed (200).
+pub async fn sign_in(server: &TestServer, email: &str, password: &str) -> Session {
+    let r = server
+        .call(
+            reqwest::Method::POST,
+            "/api/auth/sign-in",
+            Some(&serde_json::json!({ "email": email, "password": password })),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "sign-in {email}: {}", r.text);
+    Session::from_answer(&r)
+}

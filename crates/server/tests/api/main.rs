@@ -8,10 +8,12 @@ mod vector_files;
 
 mod access_bypass;
 mod adversarial;
+mod auth;
 mod bad_input;
 mod crud;
 mod duplicates;
 mod interop;
 mod outage;
+mod policy;
 mod secrets;
 mod vectors;
