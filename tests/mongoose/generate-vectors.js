@@ -199,7 +199,9 @@ function applyNonFiniteDeviation(Model, doc, input, errors) {
   let out = errors.slice();
   for (const hit of hits) {
     out = out.filter((e) => e.path !== hit.path);
-    const value = hit.inputValue !== undefined ? hit.inputValue : Infinity;
+    let value = hit.inputValue !== undefined ? hit.inputValue : Infinity;
+    // SchemaNumber casts (and its CastError shows) the `_id` of an object that has one.
+    if (isPlainObject(value) && hasOwn(value, '_id')) value = value._id;
     const ce = new CastError('Number', value, hit.mongoosePath);
     out.push({ path: hit.path, kind: 'cast', message: ce.message });
   }

@@ -1,7 +1,10 @@
 //! JavaScript's own conversions, reproduced where Mongoose relies on them:
-//! `Number(string)`, `String(number)`, `.length` in UTF-16 units, `\s`,
+//! `Number(string)`, `String(value)`, `.length` in UTF-16 units, `\s`,
 //! and the `util.inspect` rendering Mongoose puts in cast error messages.
+//! Each semantic has one implementation here; the casts, the date parser
+//! ([`crate::Date::parse`]) and the server use these.
 
+use crate::json::Json;
 use serde_json::{Number, Value};
 
 /// The largest integer a double represents exactly (2^53 - 1).
@@ -16,6 +19,39 @@ pub fn number_to_string(n: f64) -> String {
         return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
     ryu_js::Buffer::new().format_finite(n).to_string()
+}
+
+/// `String(value)` for a JSON value: arrays are joined with `,` (their
+/// `null` elements as empty strings), objects are `[object Object]` (a
+/// [`Json::Date`], which JSON input never holds, is its ISO form). `None`
+/// where JavaScript throws: an object with an own `toString` key (a JSON
+/// value, so not callable) has no primitive value.
+pub fn to_string(v: &Json<'_>) -> Option<String> {
+    let mut out = String::new();
+    write_string(v, &mut out).then_some(out)
+}
+
+fn write_string(v: &Json<'_>, out: &mut String) -> bool {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => out.push_str(&number_to_string(*n)),
+        Json::String(s) => out.push_str(s),
+        Json::Date(d) => d.write_iso(out),
+        Json::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if !x.is_null() && !write_string(x, out) {
+                    return false;
+                }
+            }
+        }
+        Json::Object(_) if v.get("toString").is_some() => return false,
+        Json::Object(_) => out.push_str("[object Object]"),
+    }
+    true
 }
 
 /// A number as JSON: integral values as integers (as `JSON.stringify` writes

@@ -31,8 +31,9 @@ pub fn scalar<'a>(kind: &Kind, v: &Json<'a>) -> Cast<'a> {
     }
 }
 
-/// `castString`: numbers and booleans become strings; an object with a string
-/// `_id` becomes that id; other objects and arrays do not cast.
+/// `castString`: numbers and booleans become strings; an object with a
+/// non-empty string `_id` becomes that id (a populated document); other
+/// objects and arrays do not cast.
 pub fn string<'a>(v: &Json<'a>) -> Cast<'a> {
     match v {
         Json::String(_) => Ok(v.clone()),
@@ -44,18 +45,21 @@ pub fn string<'a>(v: &Json<'a>) -> Cast<'a> {
             "false"
         }))),
         Json::Object(_) => match v.get("_id") {
-            Some(id @ Json::String(_)) => Ok(id.clone()),
+            Some(id @ Json::String(s)) if !s.is_empty() => Ok(id.clone()),
             _ => Err(NotCastable),
         },
         Json::Array(_) | Json::Null => Err(NotCastable),
     }
 }
 
-/// `castNumber`: `Number(string)`, `''` to `null`, booleans to 1/0.
-/// Non-finite results are refused: JSON and BSON stores cannot hold them.
+/// `SchemaNumber.prototype.cast`: an object with an `_id` (a populated
+/// document) is its `_id`, then `castNumber`: `Number(string)`, `''` to
+/// `null`, booleans to 1/0. Non-finite results are refused: JSON and BSON
+/// stores cannot hold them.
 pub fn number<'a>(v: &Json<'a>) -> Cast<'a> {
-    let n = match v {
+    let n = match failed_value(&Kind::Number, v) {
         Json::Number(n) => *n,
+        Json::Null => return Ok(Json::Null),
         Json::String(s) if s.is_empty() => return Ok(Json::Null),
         Json::String(s) => js::string_to_number(s),
         Json::Bool(b) => f64::from(u8::from(*b)),
@@ -65,6 +69,15 @@ pub fn number<'a>(v: &Json<'a>) -> Cast<'a> {
         Ok(Json::Number(n))
     } else {
         Err(NotCastable)
+    }
+}
+
+/// The value a CastError of `kind` shows for `v`: the `_id` of an object
+/// that has one where Mongoose casts that `_id` (Number), else `v` itself.
+pub fn failed_value<'v, 'a>(kind: &Kind, v: &'v Json<'a>) -> &'v Json<'a> {
+    match (kind, v) {
+        (Kind::Number, Json::Object(_)) => v.get("_id").unwrap_or(v),
+        _ => v,
     }
 }
 
@@ -83,63 +96,49 @@ pub fn boolean<'a>(v: &Json<'a>) -> Cast<'a> {
     }
 }
 
-/// `castDate`: numbers are epoch milliseconds, `''` is `null`, numeric strings
-/// outside the year range are milliseconds, other strings are dates.
+/// `castDate`: numbers are epoch milliseconds, `''` is `null`, numeric
+/// strings outside the year range are milliseconds, other strings are read
+/// by `new Date(string)` ([`Date::parse`]), and an array by `new Date` of
+/// its `String()` (`["2024-01-15"]`, `[2024, 1]`).
 pub fn date<'a>(v: &Json<'a>) -> Cast<'a> {
     let d = match v {
         Json::Date(d) => Some(*d),
         Json::Number(n) => Date::from_js_number(*n),
         Json::String(s) if s.is_empty() => return Ok(Json::Null),
         Json::String(s) => {
-            // `YYYY-...` is no number (`Number()` gives NaN): straight to the date reader.
-            let b = s.as_bytes();
-            if b.len() > 10 && b[4] == b'-' && b[..4].iter().all(u8::is_ascii_digit) {
-                Date::parse_iso(s)
+            let n = js::string_to_number(s);
+            if !n.is_nan() && !(-271_820.0..275_761.0).contains(&n) {
+                Date::from_js_number(n)
             } else {
-                let n = js::string_to_number(s);
-                if !n.is_nan() && !(-271_820.0..275_761.0).contains(&n) {
-                    Date::from_js_number(n)
-                } else {
-                    Date::parse_iso(s)
-                }
+                Date::parse(s)
             }
         }
-        // `new Date([x])` reads the array's string form.
-        Json::Array(_) => single_element_string(v).and_then(|s| Date::parse_iso(&s)),
+        Json::Array(_) => js::to_string(v).and_then(|s| Date::parse(&s)),
         _ => None,
     };
     d.map(Json::Date).ok_or(NotCastable)
 }
 
-/// `castObjectId`: 24 hex digits (either case), written lowercase; an object
-/// carrying such an `_id` casts to it.
+/// `castObjectId`: 24 hex digits (either case), written lowercase, from a
+/// string, from `String()` of an array (`[hex]`), or from `String()` of the
+/// truthy `_id` of an object (a populated document).
 pub fn object_id<'a>(v: &Json<'a>) -> Cast<'a> {
-    let (s, given) = match v {
-        Json::String(s) => (Cow::Borrowed(s.as_ref()), Some(s)),
+    let text = match v {
+        Json::String(s) => Cow::Borrowed(s.as_ref()),
+        Json::Array(_) => Cow::Owned(js::to_string(v).ok_or(NotCastable)?),
         Json::Object(_) => match v.get("_id") {
-            Some(Json::String(s)) => (Cow::Borrowed(s.as_ref()), Some(s)),
+            Some(Json::String(s)) if !s.is_empty() => Cow::Borrowed(s.as_ref()),
+            Some(id @ (Json::Array(_) | Json::Object(_))) => {
+                Cow::Owned(js::to_string(id).ok_or(NotCastable)?)
+            }
             _ => return Err(NotCastable),
         },
-        // `new ObjectId(value.toString())`: `[hex]` reads as `hex`.
-        Json::Array(_) => (
-            Cow::Owned(single_element_string(v).ok_or(NotCastable)?),
-            None,
-        ),
         _ => return Err(NotCastable),
     };
-    let id = s.parse::<ObjectId>().map_err(|_| NotCastable)?;
-    match given {
+    let id = text.parse::<ObjectId>().map_err(|_| NotCastable)?;
+    match v {
         // Already the lowercase form: kept as it came.
-        Some(s) if !s.bytes().any(|b| b.is_ascii_uppercase()) => Ok(Json::String(s.clone())),
+        Json::String(s) if !s.bytes().any(|b| b.is_ascii_uppercase()) => Ok(v.clone()),
         _ => Ok(Json::String(Cow::Owned(id.to_hex()))),
-    }
-}
-
-/// `String([x])` for a one-element array of a string or number.
-fn single_element_string(v: &Json<'_>) -> Option<String> {
-    match v.as_array()? {
-        [Json::String(s)] => Some(s.to_string()),
-        [Json::Number(n)] => Some(js::number_to_string(*n)),
-        _ => None,
     }
 }

@@ -540,7 +540,7 @@ impl Walker {
                     let at = format!("{}.$*", self.rel());
                     self.at(key, |w| {
                         // The message names the map's `$*` path, the error the key's.
-                        let shown = item.to_value();
+                        let shown = cast::failed_value(inner, item).to_value();
                         let shown_type = js::value_type(&shown);
                         w.fail_cast(
                             &inner.cast_name(),
@@ -586,7 +586,8 @@ impl Walker {
             match cast::scalar(kind, v) {
                 Ok(c) => c,
                 Err(NotCastable) => {
-                    self.cast_error(&kind.cast_name(), v, cast_reason(kind));
+                    let shown = cast::failed_value(kind, v);
+                    self.cast_error(&kind.cast_name(), shown, cast_reason(kind));
                     return None;
                 }
             }
