@@ -252,22 +252,24 @@ async fn session_user(app: &AppState, token: &str) -> Result<Option<SessionUser>
     }))
 }
 
+/// `N` bytes from the operating system's random source.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0_u8; N];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
 /// 256 random bits as base64url, and the SHA-256 the server keeps.
 fn new_token() -> (String, String) {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    let mut bytes = [0_u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>());
     let hash = sha256_hex(&token);
     (token, hash)
 }
 
 /// A new app id: `user_` and 16 random hex digits.
 fn new_user_id() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    let mut bytes = [0_u8; 8];
-    OsRng.fill_bytes(&mut bytes);
-    format!("user_{}", hex::encode(bytes))
+    format!("user_{}", hex::encode(random_bytes::<8>()))
 }
 
 /// Device class, browser and OS from a user agent, roughly.

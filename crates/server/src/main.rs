@@ -29,23 +29,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let config = match Config::from_env() {
+    let config = match load_config() {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("onelastai-server: {e}\nsee `onelastai-server --help`");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     init_tracing(config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("onelastai-server: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(onelastai_server::serve(config, shutdown_signal())) {
         Ok(()) => {
@@ -71,6 +62,25 @@ fn init_tracing(format: LogFormat) {
     }
 }
 
+/// The settings from the environment, or the exit code after saying what is wrong.
+fn load_config() -> Result<Config, ExitCode> {
+    Config::from_env().map_err(|e| {
+        eprintln!("onelastai-server: {e}\nsee `onelastai-server --help`");
+        ExitCode::from(2)
+    })
+}
+
+/// The multi-threaded runtime, or the exit code after saying why not.
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("onelastai-server: cannot start the runtime: {e}");
+            ExitCode::FAILURE
+        })
+}
+
 /// `create-admin --email <email>`: promotes a user, or creates one with the
 /// password on the first line of standard input.
 fn create_admin(args: &[String]) -> ExitCode {
@@ -81,12 +91,9 @@ fn create_admin(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = match Config::from_env() {
+    let config = match load_config() {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("onelastai-server: {e}\nsee `onelastai-server --help`");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let mut line = String::new();
     let password = if std::io::stdin().is_terminal() {
@@ -97,15 +104,9 @@ fn create_admin(args: &[String]) -> ExitCode {
             _ => None,
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("onelastai-server: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let outcome = runtime.block_on(async {
         let state = onelastai_server::build(&config)
