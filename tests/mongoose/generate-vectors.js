@@ -28,6 +28,7 @@ process.env.TZ = 'UTC';
 
 const fs = require('fs');
 const path = require('path');
+const util = require('util');
 
 // The spec declares several indexes twice (`index: true`/`unique: true` on the
 // field plus a `schema.index()` call); Mongoose warns about each at model
@@ -46,7 +47,7 @@ const schemasModule = (() => {
   }
 })();
 
-const { mongoose, models, setFakeNow, clearFakeNow } = schemasModule;
+const { mongoose, models, hooks, setFakeNow, clearFakeNow } = schemasModule;
 const CastError = mongoose.Error.CastError;
 
 const VECTORS_DIR = path.resolve(__dirname, '..', 'vectors');
@@ -55,14 +56,17 @@ const ISO_NOW = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 // ---------------------------------------------------------------------------
 // Deviations: behaviours where the Rust crate deliberately differs from
-// Mongoose. The generator applies them on top of Mongoose's answer and marks
-// the case with the deviation id.
+// Mongoose, one per section of COMPATIBILITY.md (same ids; `--check` fails
+// when the two lists differ). The generator applies each on top of
+// Mongoose's answer, or marks a case that depends on one, and lists the ids
+// in the case's `deviations`; inputs none of them covers get Mongoose's
+// answer unchanged.
 // ---------------------------------------------------------------------------
 const DEVIATIONS = {
   'users-pre-save':
-    "users: the spec's pre('save') rules (email format, password length for password auth, " +
-    '>= 8 backup codes with 2FA) are applied at validate time on the cast document, all of them ' +
-    'reported together, each only when Mongoose reported no error on that path',
+    "users: the spec's pre('save') hook (schemas.js, run here on the cast document, a path that " +
+    'failed to cast counting as absent) is applied at validate time, every rule it checks reported ' +
+    'together, each only when Mongoose reported no error on that path',
   'users-empty-password':
     "users: a password given explicitly as '' or null on a password-auth user gets the spec's " +
     "password message (kind 'user defined'), like a short one; the spec's hook skips it, and stored " +
@@ -74,6 +78,31 @@ const DEVIATIONS = {
   'non-finite-number':
     'a Number path cast to Infinity/-Infinity/NaN (e.g. from the string "Infinity" or "1e400") is ' +
     'reported as a cast error on that path instead (JSON/BSON stores cannot hold it)',
+  'date-local-time':
+    'a date string that names no zone (other than a date-only ISO form) is local time for new Date(); ' +
+    'the crate reads it as UTC. Marked when Mongoose answers differently in another zone ' +
+    '(the vectors are generated under TZ=UTC, where both agree)',
+  'expiry-utc':
+    "subscriptions: calculateExpiryDate's calendar arithmetic in UTC; the oracle (oracle.js) runs the " +
+    "spec's function under TZ=UTC, where both agree",
+  'no-generated-ids':
+    'new Model() gives the document and each array subdocument a random _id; the crate generates none ' +
+    'at validation. Marked when _ids Mongoose generated were removed from the output',
+  'mixed-depth':
+    'a Mixed value nested deeper than 100 levels gets a cast error on its path ' +
+    '("Path `<path>` is nested deeper than 100 levels, which MongoDB cannot store."); Mongoose accepts it',
+  'non-object-document':
+    'a document that is not an object gets one cast error at path "" (Parameter "obj" to Document() must ' +
+    'be an object, got "<inspect>" (type <type>)); Mongoose throws for most such values and takes null ' +
+    'and arrays as an empty document',
+  'maxlength-cut':
+    'a maxlength message whose 30-unit excerpt would end in half a surrogate pair ends before that pair',
+  // Decisions where the spec is ambiguous (never shown by a vector):
+  'stripe-index-sparse':
+    'subscriptions.stripeSubscriptionId is declared sparse and not sparse under one index name; the ' +
+    'first declaration (sparse) is the index, as in a database Mongoose built (indexes.json check)',
+  'key-order':
+    "the output's keys are in schema order, not Mongoose's; JSON objects are compared as values everywhere",
 };
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -130,19 +159,49 @@ function comparePaths(a, b) {
 // object whose corresponding input object did not carry an `_id` key itself.
 // Correspondence: by key for objects, by index for arrays; a non-array input
 // where the output has an array (Mongoose wraps it) corresponds to [input].
+// Returns how many it removed.
 function stripGeneratedIds(out, inp) {
+  let removed = 0;
   if (Array.isArray(out)) {
     const inArr = Array.isArray(inp) ? inp : inp === undefined ? [] : [inp];
-    out.forEach((item, i) => stripGeneratedIds(item, inArr[i]));
-    return;
+    out.forEach((item, i) => {
+      removed += stripGeneratedIds(item, inArr[i]);
+    });
+    return removed;
   }
-  if (!isPlainObject(out)) return;
+  if (!isPlainObject(out)) return 0;
   if (hasOwn(out, '_id') && !(isPlainObject(inp) && hasOwn(inp, '_id'))) {
     delete out._id;
+    removed++;
   }
   for (const key of Object.keys(out)) {
-    stripGeneratedIds(out[key], isPlainObject(inp) ? inp[key] : undefined);
+    removed += stripGeneratedIds(out[key], isPlainObject(inp) ? inp[key] : undefined);
   }
+  return removed;
+}
+
+// Visits every value of `input` that sits at a declared path, with its
+// SchemaType, its full path (array indices) and the path Mongoose names in
+// messages (relative to the innermost array subdocument). Dotted keys are
+// paths, as Mongoose sets them.
+function visitSchemaPaths(schema, input, visit) {
+  function object(sch, value, full, rel) {
+    if (!isPlainObject(value)) return;
+    for (const key of Object.keys(value)) {
+      at(sch, value[key], full ? `${full}.${key}` : key, rel ? `${rel}.${key}` : key);
+    }
+  }
+  function at(sch, v, full, rel) {
+    const type = sch.pathType(rel);
+    if (type === 'nested') return object(sch, v, full, rel);
+    if (type !== 'real') return;
+    const st = sch.path(rel);
+    visit(st, v, full, rel);
+    if (st.$isMongooseDocumentArray && v != null) {
+      (Array.isArray(v) ? v : [v]).forEach((x, i) => object(st.schema, x, `${full}.${i}`, ''));
+    }
+  }
+  object(schema, input, '', '');
 }
 
 // Finds numbers that are not finite in the (un-serialised) toObject() result.
@@ -208,78 +267,203 @@ function applyNonFiniteDeviation(Model, doc, input, errors) {
   return { errors: out, fired: true };
 }
 
+// `mixed-depth`: whether a value nests deeper than `limit` levels (recursion
+// bounded by the limit, whatever the value's depth).
+function deeperThan(v, limit) {
+  if (v === null || typeof v !== 'object') return false;
+  const kids = Array.isArray(v) ? v : Object.values(v);
+  if (kids.length === 0) return false;
+  return limit === 0 || kids.some((x) => deeperThan(x, limit - 1));
+}
+
+const MAX_NESTING = 100;
+
+function applyMixedDepth(Model, input, errors) {
+  const hits = [];
+  visitSchemaPaths(Model.schema, input, (st, v, full, rel) => {
+    if (st.instance === 'Mixed' && deeperThan(v, MAX_NESTING)) hits.push({ full, rel });
+  });
+  if (hits.length === 0) return { errors, fired: false };
+  let out = errors.filter((e) => !hits.some((h) => e.path === h.full));
+  for (const h of hits) {
+    out.push({
+      path: h.full,
+      kind: 'cast',
+      message: `Path \`${h.rel}\` is nested deeper than ${MAX_NESTING} levels, which MongoDB cannot store.`,
+    });
+  }
+  return { errors: out, fired: true };
+}
+
+// `maxlength-cut`: a lone surrogate at the end of the 30-unit excerpt is dropped.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function applyMaxlengthCut(errors) {
+  let fired = false;
+  const out = errors.map((e) => {
+    if (e.kind !== 'maxlength' || !LONE_SURROGATE.test(e.message)) return e;
+    fired = true;
+    return { ...e, message: e.message.replace(/[\ud800-\udbff]\.\.\.`/, '...`') };
+  });
+  return { errors: out, fired };
+}
+
+// `non-object-document`: the crate's one error for a document that is not an object.
+function valueType(value) {
+  if (value == null) return String(value);
+  if (typeof value !== 'object') return typeof value;
+  return value.constructor.name;
+}
+
+function nonObjectError(input) {
+  return {
+    path: '',
+    kind: 'cast',
+    message: `Parameter "obj" to Document() must be an object, got "${util.inspect(input)}" (type ${valueType(input)})`,
+  };
+}
+
+// `users-pre-save`: the messages of the spec's hook, the path each is about,
+// and a value of that path the rule accepts (so the hook, run again, goes on
+// to its next rule).
+const PRE_SAVE_RULES = {
+  'Invalid email format': ['email', 'neutral@example.com'],
+  'Password must be at least 8 characters': ['password', undefined],
+  'Two-factor enabled users must have at least 8 backup codes': ['backupCodes', ['1', '2', '3', '4', '5', '6', '7', '8']],
+};
+
+// Runs the spec's own hook on the cast document, where a top-level path that
+// failed to cast is absent (undefined, no default), as in the crate's
+// normalised document. The hook stops at its first error; the path of that
+// error is then given a value its rule accepts and the hook runs again, so
+// every rule it checks is found. Returns [{path, message}].
+function runPreSave(hook, doc, absent) {
+  const overrides = new Map(absent.map((k) => [k, undefined]));
+  const view = new Proxy(doc, {
+    get: (target, prop) => (overrides.has(prop) ? overrides.get(prop) : Reflect.get(target, prop, target)),
+  });
+  const found = [];
+  for (let round = 0; round <= Object.keys(PRE_SAVE_RULES).length; round++) {
+    let failure = null;
+    let called = false;
+    hook.call(view, (err) => {
+      called = true;
+      failure = err || null;
+    });
+    if (!called) throw new Error("the users pre('save') hook did not call next() synchronously");
+    if (!failure) return found;
+    const rule = PRE_SAVE_RULES[failure.message];
+    if (!rule || overrides.has(rule[0]) && found.some((f) => f.path === rule[0])) {
+      throw new Error(`unexpected pre('save') error: ${failure.message}`);
+    }
+    found.push({ path: rule[0], message: failure.message });
+    overrides.set(rule[0], rule[1]);
+  }
+  throw new Error("the users pre('save') hook keeps failing");
+}
+
 function applyUsersPreSave(doc, input, errors) {
   const taken = new Set(errors.map((e) => e.path));
-  const extra = [];
-  if (!taken.has('email') && !EMAIL_RE.test(doc.email)) {
-    extra.push({ path: 'email', kind: 'user defined', message: 'Invalid email format' });
-  }
+  // Top-level paths that failed to cast are absent from the cast document.
+  const absent = [...new Set(errors.filter((e) => e.kind === 'cast').map((e) => e.path.split('.')[0]))];
+  const extra = runPreSave(hooks.users.preSave, doc, absent)
+    .filter((f) => !taken.has(f.path))
+    .map((f) => ({ path: f.path, kind: 'user defined', message: f.message }));
   let emptyPassword = false;
-  if (!taken.has('password') && doc.authMethod === 'password') {
-    const given = isPlainObject(input) && hasOwn(input, 'password');
-    if (doc.password && doc.password.length < 8) {
-      extra.push({ path: 'password', kind: 'user defined', message: 'Password must be at least 8 characters' });
-    } else if (given && (doc.password === '' || doc.password === null)) {
-      emptyPassword = true;
-      extra.push({ path: 'password', kind: 'user defined', message: 'Password must be at least 8 characters' });
-    }
-  }
-  if (
-    !taken.has('backupCodes') &&
-    doc.twoFactorEnabled &&
-    (!doc.backupCodes || doc.backupCodes.length < 8)
-  ) {
-    extra.push({
-      path: 'backupCodes',
-      kind: 'user defined',
-      message: 'Two-factor enabled users must have at least 8 backup codes',
-    });
+  const passwordAuth = !absent.includes('authMethod') && doc.authMethod === 'password';
+  const given = isPlainObject(input) && hasOwn(input, 'password');
+  if (!taken.has('password') && passwordAuth && given && (doc.password === '' || doc.password === null)) {
+    emptyPassword = true;
+    extra.push({ path: 'password', kind: 'user defined', message: 'Password must be at least 8 characters' });
   }
   const preSave = extra.length - (emptyPassword ? 1 : 0);
   return { errors: errors.concat(extra), fired: preSave > 0, emptyPassword };
 }
 
-function runCase(collection, Model, c) {
+// Mongoose's own answer: the document, its errors (path, kind, message) and,
+// when valid, its JSON output with the generated _ids removed.
+function mongooseAnswer(Model, input) {
+  const doc = new Model(structuredClone(input));
+  const err = doc.validateSync();
+  let errors = [];
+  if (err) {
+    if (!err.errors) throw err;
+    errors = Object.keys(err.errors).map((k) => errorEntry(k, err.errors[k]));
+  }
+  return { doc, errors };
+}
+
+function outputOf(doc, input) {
+  const output = JSON.parse(JSON.stringify(doc.toObject({ flattenMaps: true })));
+  const removed = stripGeneratedIds(output, input);
+  return { output, removed };
+}
+
+// `date-local-time`: Mongoose's answer in another zone differs.
+function dependsOnLocalTime(Model, input) {
+  const answer = () => {
+    const { doc, errors } = mongooseAnswer(Model, input);
+    errors.sort(comparePaths);
+    return JSON.stringify({ errors, output: errors.length ? null : outputOf(doc, input).output });
+  };
+  const utc = answer();
+  process.env.TZ = 'Asia/Kolkata';
+  try {
+    return answer() !== utc;
+  } finally {
+    process.env.TZ = 'UTC';
+  }
+}
+
+// One case: Mongoose's answer with the deviations applied. `options.localTime`
+// (default true) marks cases that depend on the local time zone (two more
+// Mongoose runs; the differential fuzzer turns it off).
+function runCase(collection, Model, c, options = {}) {
   setFakeNow(c.now);
   try {
-    const doc = new Model(structuredClone(c.input));
-    const err = doc.validateSync();
-    let errors = [];
-    if (err) {
-      if (!err.errors) throw err;
-      errors = Object.keys(err.errors).map((k) => errorEntry(k, err.errors[k]));
-    }
     const deviations = [];
-
-    const nf = applyNonFiniteDeviation(Model, doc, c.input, errors);
-    if (nf.fired) {
-      errors = nf.errors;
-      deviations.push('non-finite-number');
+    if (!isPlainObject(c.input)) {
+      const errors = [nonObjectError(c.input)];
+      return { name: c.name, now: c.now, input: c.input, valid: false, errors, output: null, deviations: ['non-object-document'] };
     }
-
+    const { doc, errors: mongooseErrors } = mongooseAnswer(Model, c.input);
+    let errors = mongooseErrors;
+    const apply = (id, result) => {
+      errors = result.errors;
+      if (result.fired) deviations.push(id);
+    };
+    apply('mixed-depth', applyMixedDepth(Model, c.input, errors));
+    apply('non-finite-number', applyNonFiniteDeviation(Model, doc, c.input, errors));
+    apply('maxlength-cut', applyMaxlengthCut(errors));
     if (collection === 'users') {
       const ps = applyUsersPreSave(doc, c.input, errors);
       errors = ps.errors;
       if (ps.fired) deviations.push('users-pre-save');
       if (ps.emptyPassword) deviations.push('users-empty-password');
-      const sm = applySecretMessages(errors);
-      errors = sm.errors;
-      if (sm.fired) deviations.push('secret-message');
+      apply('secret-message', applySecretMessages(errors));
     }
 
     errors.sort(comparePaths);
     const valid = errors.length === 0;
     let output = null;
     if (valid) {
-      output = JSON.parse(JSON.stringify(doc.toObject({ flattenMaps: true })));
-      stripGeneratedIds(output, c.input);
+      const o = outputOf(doc, c.input);
+      output = o.output;
+      if (o.removed > 0) deviations.push('no-generated-ids');
     }
+    if (options.localTime !== false && dependsOnLocalTime(Model, c.input)) deviations.push('date-local-time');
     const result = { name: c.name, now: c.now, input: c.input, valid, errors, output };
     if (deviations.length) result.deviations = deviations;
     return result;
   } finally {
     clearFakeNow();
   }
+}
+
+// The deviation ids COMPATIBILITY.md lists (its `### \`<id>\`` headings).
+function compatibilityIds() {
+  const text = fs.readFileSync(path.resolve(__dirname, '..', '..', 'COMPATIBILITY.md'), 'utf8');
+  return [...text.matchAll(/^### `([a-z0-9-]+)`/gm)].map((m) => m[1]);
 }
 
 function resolveFiles(args) {
@@ -432,6 +616,18 @@ function main() {
     }
   }
 
+  // COMPATIBILITY.md and this generator list the same deviation ids.
+  const listed = compatibilityIds();
+  const known = Object.keys(DEVIATIONS);
+  for (const id of listed.filter((x) => !known.includes(x))) {
+    console.error(`COMPATIBILITY.md lists \`${id}\`, which generate-vectors.js does not know`);
+    invalidFiles++;
+  }
+  for (const id of known.filter((x) => !listed.includes(x))) {
+    console.error(`generate-vectors.js knows \`${id}\`, which COMPATIBILITY.md does not list`);
+    invalidFiles++;
+  }
+
   const summary =
     `vectors: ${files.length - invalidFiles} files, ${totalCases} cases` +
     (check ? `, ${differences} differences` : ' written') +
@@ -444,4 +640,4 @@ if (require.main === module) {
   main();
 }
 
-module.exports = { runCase, DEVIATIONS };
+module.exports = { runCase, DEVIATIONS, mongooseAnswer, visitSchemaPaths, compatibilityIds, isPlainObject, hasOwn };

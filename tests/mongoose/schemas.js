@@ -15,6 +15,7 @@
  *   models         { <MongoDB collection name>: Model }   (17 entries)
  *   modelsByName   { <model name>: Model }
  *   schemas        { <collection name>: Schema }
+ *   hooks          { users: { preSave } }: the spec's pre('save') function, as registered
  *   setFakeNow(d)  make Date.now() return d (Date | ISO string | epoch ms); null = real time
  *   clearFakeNow() back to the real clock
  */
@@ -121,7 +122,9 @@ userSchema.index({ role: 1 });
 userSchema.index({ isActive: 1, lastLoginAt: -1 });
 userSchema.index({ createdAt: -1 });
 
-userSchema.pre('save', function (next) {
+// The spec's hook, named so the vector generator can run this very function
+// on the cast document (see generate-vectors.js, `users-pre-save`).
+function userPreSave(next) {
   // Email validation
   const emailRegex = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
   if (!emailRegex.test(this.email)) {
@@ -148,7 +151,8 @@ userSchema.pre('save', function (next) {
   }
 
   next();
-});
+}
+userSchema.pre('save', userPreSave);
 
 // ===========================================================================
 // 1.2 User Sessions
@@ -912,11 +916,17 @@ for (const [collectionName, modelName, schema] of DEFINITIONS) {
   schemas[collectionName] = schema;
 }
 
+const hooks = { users: { preSave: userPreSave } };
+if (!userSchema.s.hooks._pres.get('save').some((h) => h.fn === userPreSave)) {
+  throw new Error("schemas.js: the users pre('save') hook is not registered on the schema");
+}
+
 module.exports = {
   mongoose,
   models,
   modelsByName,
   schemas,
+  hooks,
   setFakeNow,
   clearFakeNow,
 };
