@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end: builds the package, the server, the database launcher and the
-# web app (Turbopack and webpack builds), then drives the product in headless
-# Chromium (tests/e2e). Screenshots land in target/screenshots/.
+# web app (Turbopack and webpack builds), type-checks the app, then drives the
+# product in headless Chromium (tests/e2e): two people, an administrator and a
+# hostile site. Screenshots land in target/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -26,6 +27,9 @@ step "web app: next build (Turbopack)"
 
 step "web app: next build --webpack (into .next-webpack)"
 (cd www && NEXT_DIST_DIR=.next-webpack npx next build --webpack)
+
+step "web app: tsc --noEmit (strict)"
+(cd www && npx tsc --noEmit)
 
 step "end-to-end tests in headless Chromium"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && node --test --test-concurrency=1 e2e.test.mjs)

@@ -1,13 +1,17 @@
 // Starts the whole product for a test run: the local MongoDB-compatible
 // database (tools/devdb), the Rust server (target/debug/onelastai-server) and
 // the Next.js app (production build in www/), each on a free loopback port,
-// and stops them all again. Nothing here is mocked.
+// and stops them all again. Nothing here is mocked. The service token stays
+// on this side: it seeds the subscription plans (www/scripts/seed-plans.mjs)
+// and lets the tests check what was stored; the web app never gets it.
+// An administrator is made with the server's own `create-admin` command.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedPlans } from '../../www/scripts/seed-plans.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -96,25 +100,37 @@ export async function startStack({ distDir = '.next' } = {}) {
   const mongodbUri = `mongodb://127.0.0.1:${dbPort}/`;
   const database = `e2e_${Date.now()}`;
 
-  const server = startProcess('server', path.join(ROOT, 'target/debug/onelastai-server'), [], {
-    env: { ...process.env, MONGODB_URI: mongodbUri, MONGODB_DB: database, API_TOKEN_FILE: tokenFile, LISTEN_ADDR: `127.0.0.1:${apiPort}`, RUST_LOG: 'warn' },
-  });
+  const serverBin = path.join(ROOT, 'target/debug/onelastai-server');
+  const serverEnv = { ...process.env, MONGODB_URI: mongodbUri, MONGODB_DB: database, API_TOKEN_FILE: tokenFile, LISTEN_ADDR: `127.0.0.1:${apiPort}`, RUST_LOG: 'warn' };
+  delete serverEnv.API_TOKEN;
+  const server = startProcess('server', serverBin, [], { env: serverEnv });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitFor('the Rust server', async () => (await fetch(`${apiUrl}/ready`)).ok);
+  log((await seedPlans({ apiUrl, token })).join(', '));
+  const admin = { email: `admin.${Date.now()}@example.com`, password: `admin-${Math.random().toString(36).slice(2)}-pass` };
+  log(execFileSync(serverBin, ['create-admin', '--email', admin.email], { input: `${admin.password}\n`, env: serverEnv, encoding: 'utf8' }).trim());
 
+  // The web app runs without the service token: everything it does is on a person's behalf.
+  const webEnv = { ...process.env, NEXT_DIST_DIR: distDir, API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1', PORT: String(webPort) };
+  delete webEnv.API_TOKEN;
+  delete webEnv.API_TOKEN_FILE;
   const web = startProcess('web', process.execPath, [path.join(ROOT, 'www/node_modules/next/dist/bin/next'), 'start', '-p', String(webPort), '-H', '127.0.0.1'], {
     cwd: path.join(ROOT, 'www'),
-    env: { ...process.env, NEXT_DIST_DIR: distDir, API_URL: apiUrl, API_TOKEN_FILE: tokenFile, NEXT_TELEMETRY_DISABLED: '1', PORT: String(webPort) },
+    env: webEnv,
   });
   const webUrl = `http://127.0.0.1:${webPort}`;
   await waitFor('the web app', async () => (await fetch(`${webUrl}/`)).ok);
   log('all up');
 
-  /** Calls the Rust server directly with the token (to check what was stored). */
+  /**
+   * Calls the Rust server directly, with the service token (to check what was
+   * stored) or with `init.session`, a person's session token.
+   */
   const api = async (p, init = {}) => {
+    const { session, ...rest } = init;
     const res = await fetch(`${apiUrl}${p}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      ...rest,
+      headers: { authorization: `Bearer ${session ?? token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
@@ -125,6 +141,7 @@ export async function startStack({ distDir = '.next' } = {}) {
     apiUrl,
     mongodbUri,
     database,
+    admin,
     api,
     async stop() {
       await stopProcess(web);
