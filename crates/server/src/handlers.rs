@@ -589,8 +589,8 @@ pub async fn update(
 ) -> Result<Json<Value>> {
     let Path((route, id)) = path?;
     let res = resource(&route)?;
-    policy::may_write(&caller, &res, Operation::Update)?;
     let id = object_id(&id)?;
+    may_change(&app, &res, &caller, id, Operation::Update).await?;
     let JsonBody(bytes) = body?;
     app.require_indexes()?;
     let bytes = Arc::new(bytes);
@@ -717,6 +717,38 @@ pub async fn update(
     })
 }
 
+/// Whether `caller` may update or delete document `id` of `res` at all. A
+/// caller refused the operation learns that only about documents it can
+/// read: any other is a 404, as for a read.
+async fn may_change(
+    app: &AppState,
+    res: &Resource,
+    caller: &Caller,
+    id: ObjectId,
+    op: Operation,
+) -> Result<()> {
+    let refused = match policy::may_write(caller, res, op) {
+        Ok(()) => return Ok(()),
+        Err(e @ ApiError::Forbidden(_)) => e,
+        Err(other) => return Err(other),
+    };
+    let Ok(scope) = policy::read_filter(caller, res) else {
+        return Err(not_found(res, id));
+    };
+    let readable = app
+        .store()
+        .find_one(
+            res.collection.name(),
+            and(doc! { "_id": id }, scope),
+            Some(doc! { "_id": 1 }),
+        )
+        .await?;
+    match readable {
+        Some(_) => Err(refused),
+        None => Err(not_found(res, id)),
+    }
+}
+
 /// `DELETE /api/{collection}/{id}`: 204. With `If-Match: "<__v>"`, only that
 /// version. A caller that is not an admin deletes only what it owns.
 pub async fn remove(
@@ -727,8 +759,8 @@ pub async fn remove(
 ) -> Result<StatusCode> {
     let Path((route, id)) = path?;
     let res = resource(&route)?;
-    policy::may_write(&caller, &res, Operation::Delete)?;
     let id = object_id(&id)?;
+    may_change(&app, &res, &caller, id, Operation::Delete).await?;
     let expected = expected_version(&headers, None)?;
     let name = res.collection.name();
     let mine = policy::owner_filter(&caller, &res);

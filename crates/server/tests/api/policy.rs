@@ -1225,7 +1225,7 @@ async fn extra_cases(w: &mut World, rows: &[Row]) -> Vec<Cell> {
         let set = w
             .raw(tools, &tool_a)
             .await
-            .is_some_and(|d| d.get_bool("verified").is_ok_and(|v| v == !was));
+            .is_some_and(|d| d.get_bool("verified").is_ok_and(|v| v != was));
         cells.push(plain_cell(
             "tools / admin session / PATCH A's tool {verified: changed}",
             "200 and stored",
