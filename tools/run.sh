@@ -74,8 +74,12 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "http://127.0.0.1:$api_port/ready" >/dev/null || { echo "the server did not become ready" >&2; exit 1; }
 
+step "subscription plans (www/scripts/seed-plans.mjs, with the API token)"
+API_URL="http://127.0.0.1:$api_port" node www/scripts/seed-plans.mjs
+
 step "start the web app on 127.0.0.1:$web_port"
-(cd www && API_URL="http://127.0.0.1:$api_port" exec setsid npx next start -p "$web_port" -H 127.0.0.1) &
+# Without the API token: the app acts only with each person's session.
+(cd www && API_URL="http://127.0.0.1:$api_port" exec env -u API_TOKEN -u API_TOKEN_FILE setsid npx next start -p "$web_port" -H 127.0.0.1) &
 pids+=($!)
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$web_port/" >/dev/null 2>&1 && break
@@ -87,8 +91,13 @@ cat <<INFO
 
   Web app     http://127.0.0.1:$web_port/   (sign up, subscribe, publish a tool, browse)
   Server API  http://127.0.0.1:$api_port/api/<collection>   (health: /health, /ready)
-  API token   ${API_TOKEN_FILE:-from \$API_TOKEN}   (Authorization: Bearer <token>)
+  API token   ${API_TOKEN_FILE:-from \$API_TOKEN}   (Authorization: Bearer <token>; admin tooling only, the web app has none)
   Database    $MONGODB_URI
+
+  Make an admin (sees /admin): in another terminal, with the same environment,
+    MONGODB_URI='$MONGODB_URI' ${MONGODB_DB:+MONGODB_DB='$MONGODB_DB' }API_TOKEN_FILE='${API_TOKEN_FILE:-<file with the token>}' \\
+      target/release/onelastai-server create-admin --email you@example.com
+  (it promotes that account, or creates it with the password typed on standard input)
 
 Press Ctrl-C to stop.
 INFO
