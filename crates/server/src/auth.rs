@@ -484,6 +484,21 @@ pub async fn sign_up(
             if !refused.is_empty() {
                 return Err(ApiError::ForbiddenFields(refused));
             }
+            // Sign-up makes a password account: the password is required here
+            // (a stored user without one could never sign in).
+            let has_password =
+                matches!(tree::get(&input, "password"), Some(Tree::String(p)) if !p.is_empty());
+            if !has_password {
+                return Err(ApiError::Validation {
+                    errors: vec![onelastai_models::FieldError::new(
+                        "password",
+                        onelastai_models::ErrorKind::Required,
+                        "Path `password` is required.".into(),
+                        None,
+                    )],
+                    truncated: false,
+                });
+            }
             input.retain(|(k, _)| {
                 !matches!(k.as_ref(), "_id" | "id" | "__v" | "createdAt" | "updatedAt")
             });
