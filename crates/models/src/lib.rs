@@ -34,6 +34,8 @@ pub mod engine;
 pub mod index;
 pub mod js;
 pub mod json;
+#[cfg(feature = "server")]
+pub mod storage;
 
 mod collection;
 mod date;

@@ -28,7 +28,7 @@ use bson::{doc, oid::ObjectId, Bson, DateTime, Document};
 use onelastai_models::access::Operation;
 use onelastai_models::engine::Options;
 use onelastai_models::json::{self, Json as Tree, Object};
-use onelastai_models::{Collection, Date};
+use onelastai_models::{storage, Collection, Date};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -199,22 +199,20 @@ fn prepare(
         return Err(forbidden_key_error(&path));
     }
     let nested_array = nested_array(&doc);
-    let mut map = json::object_to_map(&doc);
     // An empty hashed value is dropped: it would be a hash an empty password
     // matches (the models crate refuses one for password auth already).
+    let mut doc = doc;
     let mut to_hash = Vec::new();
     for field in res.hashed.iter().copied().filter(|f| (ctx.fresh)(f)) {
-        match map.get(field) {
-            Some(Value::String(s)) if s.is_empty() => {
-                map.shift_remove(field);
-            }
-            Some(Value::String(s)) => to_hash.push((field, s.clone())),
+        match json::get(&doc, field) {
+            Some(Tree::String(s)) if s.is_empty() => doc.retain(|(k, _)| k != field),
+            Some(Tree::String(s)) => to_hash.push((field, s.to_string())),
             _ => {}
         }
     }
     let schema = res.collection.schema();
-    let mut stored = codec::to_bson(schema, &map).map_err(ApiError::internal)?;
-    codec::assign_ids(schema, &mut stored);
+    let mut stored = storage::to_bson(schema, &doc).map_err(ApiError::internal)?;
+    storage::assign_ids(schema, &mut stored);
     Ok(Prepared {
         doc: stored,
         nested_array,

@@ -7,7 +7,6 @@
 //! leading key of a declared index (and `_id`). Pages are keyset pages: the
 //! cursor holds the sort key and `_id` of the last document returned.
 
-use crate::codec;
 use crate::error::ApiError;
 use crate::resource::Resource;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -15,7 +14,7 @@ use base64::Engine;
 use bson::{doc, oid::ObjectId, Bson, Document};
 use onelastai_models::engine::{cast, Kind, Rules, Schema};
 use onelastai_models::Json;
-use onelastai_models::{js, Date};
+use onelastai_models::{js, storage, Date};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -222,7 +221,7 @@ fn cast(kind: &Kind, rules: &Rules, raw: &str) -> Result<Bson, String> {
         // As documents cast, except that a blank value filters nothing:
         // `Number("  ")` is 0, and `''` casts to null.
         Kind::Number => match cast::number(&Json::String(raw.into())) {
-            Ok(Json::Number(n)) if !js::trim(raw).is_empty() => Ok(codec::f64_to_bson(n)),
+            Ok(Json::Number(n)) if !js::trim(raw).is_empty() => Ok(storage::f64_to_bson(n)),
             _ => Err(format!("{raw:?} is not a number")),
         },
         Kind::Boolean => match cast::boolean(&Json::String(raw.into())) {
