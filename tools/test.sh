@@ -42,6 +42,10 @@ step "native tests: unit, vectors, indexes, property tests, doc tests"
 cargo test --workspace --exclude onelastai-server
 ok
 
+step "fuzz smoke (cargo fuzz, a few seconds per target)"
+bash tools/fuzz.sh --smoke
+ok
+
 step "vectors equal what Mongoose says (tests/mongoose)"
 (cd tests/mongoose && npm run --silent check)
 ok
