@@ -206,4 +206,4 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { generate };
+module.exports = { generate, generators: makeGenerators };

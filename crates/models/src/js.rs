@@ -21,6 +21,18 @@ pub fn number_to_string(n: f64) -> String {
     ryu_js::Buffer::new().format_finite(n).to_string()
 }
 
+/// JavaScript's `ToBoolean`: everything but `null`, `false`, `0` and `""`
+/// (JSON has no `NaN` or `undefined`).
+pub fn truthy(v: &Json<'_>) -> bool {
+    match v {
+        Json::Null => false,
+        Json::Bool(b) => *b,
+        Json::Number(n) => *n != 0.0,
+        Json::String(s) => !s.is_empty(),
+        _ => true,
+    }
+}
+
 /// `String(value)` for a JSON value: arrays are joined with `,` (their
 /// `null` elements as empty strings), objects are `[object Object]` (a
 /// [`Json::Date`], which JSON input never holds, is its ISO form). `None`
@@ -190,7 +202,8 @@ fn is_decimal_literal(s: &str) -> bool {
     i == b.len()
 }
 
-/// Mongoose's `getValueType`: `typeof`, or the constructor name for objects.
+/// Mongoose's `getValueType`: `typeof`, or the constructor name for
+/// objects (`object` when an own `constructor` key hides it).
 pub fn value_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -198,14 +211,16 @@ pub fn value_type(v: &Value) -> &'static str {
         Value::Number(_) => "number",
         Value::String(_) => "string",
         Value::Array(_) => "Array",
+        Value::Object(m) if m.keys().any(|k| k == "constructor") => "object",
         Value::Object(_) => "Object",
     }
 }
 
-/// Mongoose's `getStringValue`: `util.inspect(value)` with the outer single
-/// quotes of a string turned into double quotes, and always quoted.
+/// Mongoose's `getStringValue`: `util.inspect(value)` with a single quote at
+/// either end turned into a double quote, then wrapped in double quotes
+/// unless it starts with one.
 pub fn cast_string_value(v: &Value) -> String {
-    let mut s = inspect(v, 0);
+    let mut s = inspect(v);
     if s.starts_with('\'') {
         s.replace_range(..1, "\"");
     }
@@ -219,58 +234,248 @@ pub fn cast_string_value(v: &Value) -> String {
     s
 }
 
-/// Node's `util.inspect` for JSON values (default options, single line).
-pub fn inspect(v: &Value, depth: usize) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => number_to_string(as_f64(n)),
-        Value::String(s) => inspect_string(s),
-        Value::Array(items) => {
-            if items.is_empty() {
-                "[]".into()
-            } else if depth > 2 {
-                "[Array]".into()
-            } else {
-                let inner: Vec<String> = items.iter().map(|x| inspect(x, depth + 1)).collect();
-                format!("[ {} ]", inner.join(", "))
+/// Node's `util.inspect(value)` with its default options (depth 2,
+/// `breakLength` 80, `compact` 3, at most 100 array items and 10,000
+/// characters of a string), for JSON values: Node 20's
+/// `lib/internal/util/inspect.js`, including its line breaking (an entry
+/// list longer than the line goes one entry per line, arrays of more than
+/// six short entries are grouped in columns, long strings are split after
+/// their newlines). Column widths of non-ASCII text follow [`display_width`].
+pub fn inspect(v: &Value) -> String {
+    Inspector::default().value(v, 0)
+}
+
+const BREAK_LENGTH: usize = 80;
+const COMPACT: usize = 3;
+
+#[derive(Default)]
+struct Inspector {
+    /// `ctx.indentationLvl`.
+    indentation: usize,
+    /// `ctx.currentDepth`: the depth of the container entered last.
+    current_depth: usize,
+}
+
+impl Inspector {
+    /// `formatValue`.
+    fn value(&mut self, v: &Value, depth: usize) -> String {
+        let (entries, open, close): (Vec<(Option<&String>, &Value)>, &str, &str) = match v {
+            Value::Null => return "null".into(),
+            Value::Bool(b) => return b.to_string(),
+            Value::Number(n) => {
+                let n = as_f64(n);
+                let negative_zero = n == 0.0 && n.is_sign_negative();
+                return if negative_zero {
+                    "-0".into()
+                } else {
+                    number_to_string(n)
+                };
+            }
+            Value::String(s) => return self.string(s),
+            Value::Array(items) => (items.iter().map(|x| (None, x)).collect(), "[", "]"),
+            Value::Object(m) => (m.iter().map(|(k, x)| (Some(k), x)).collect(), "{", "}"),
+        };
+        if entries.is_empty() {
+            return [open, close].concat();
+        }
+        if depth > 2 {
+            return if v.is_array() { "[Array]" } else { "[Object]" }.into();
+        }
+        let depth = depth + 1;
+        self.current_depth = depth;
+        let mut out = Vec::new();
+        for (key, x) in entries.iter().take(100) {
+            self.indentation += 2;
+            let shown = self.value(x, depth);
+            self.indentation -= 2;
+            out.push(match key {
+                Some(k) => [inspect_key(k), shown].join(": "),
+                None => shown,
+            });
+        }
+        let mut entries = out.len();
+        if let Value::Array(items) = v {
+            if items.len() > 100 {
+                out.push(plural("... ", items.len() - 100, " more item"));
+            }
+            entries = out.len();
+            if entries > 6 {
+                out = self.group(out, items);
             }
         }
-        Value::Object(map) => {
-            if map.is_empty() {
-                "{}".into()
-            } else if depth > 2 {
-                "[Object]".into()
-            } else {
-                let inner: Vec<String> = map
-                    .iter()
-                    .map(|(k, x)| format!("{}: {}", inspect_key(k), inspect(x, depth + 1)))
-                    .collect();
-                format!("{{ {} }}", inner.join(", "))
+        // reduceToSingleString: one line when the entries fit (isBelowBreakLength,
+        // counting UTF-16 units), else one entry per line.
+        if self.current_depth - depth < COMPACT && entries == out.len() {
+            let mut total = out.len() * 2 + self.indentation + 11;
+            let fits = total + out.len() <= BREAK_LENGTH
+                && out.iter().all(|o| {
+                    total += utf16_len(o);
+                    total <= BREAK_LENGTH
+                });
+            let joined = out.join(", ");
+            if fits && !joined.contains('\n') {
+                return [open, " ", &joined, " ", close].concat();
             }
         }
+        let mut indent = String::from("\n");
+        indent.push_str(&" ".repeat(self.indentation));
+        let mut text = String::from(open);
+        for (i, o) in out.iter().enumerate() {
+            text.push_str(if i == 0 { "" } else { "," });
+            text.push_str(&indent);
+            text.push_str("  ");
+            text.push_str(o);
+        }
+        text.push_str(&indent);
+        text.push_str(close);
+        text
+    }
+
+    /// `groupArrayElements`: short entries in aligned columns.
+    fn group(&self, out: Vec<String>, items: &[Value]) -> Vec<String> {
+        let len = out.len() - usize::from(items.len() > 100);
+        let widths: Vec<usize> = out[..len].iter().map(|o| display_width(o)).collect();
+        let total: usize = widths.iter().sum::<usize>() + 2 * len;
+        let max = widths.iter().copied().max().unwrap_or(0);
+        let actual_max = max + 2;
+        let (total, actual) = (total as f64, actual_max as f64);
+        if actual_max * 3 + self.indentation >= BREAK_LENGTH || (total / actual <= 5.0 && max > 6) {
+            return out;
+        }
+        let bias = (actual - total / out.len() as f64).sqrt();
+        let biased_max = (actual - 3.0 - bias).max(1.0);
+        let columns = ((2.5 * biased_max * len as f64).sqrt() / biased_max + 0.5)
+            .floor()
+            .min(((BREAK_LENGTH - self.indentation) / actual_max) as f64)
+            .min((COMPACT * 4).min(15) as f64) as usize;
+        if columns <= 1 {
+            return out;
+        }
+        let line_max: Vec<usize> = (0..columns)
+            .map(|i| {
+                (i..len)
+                    .step_by(columns)
+                    .map(|j| widths[j])
+                    .max()
+                    .unwrap_or(0)
+                    + 2
+            })
+            .collect();
+        // Numbers are padded at the start (right-aligned), the rest at the end.
+        let numbers = items.iter().take(out.len()).all(Value::is_number);
+        let mut grouped = Vec::new();
+        for i in (0..len).step_by(columns) {
+            let end = (i + columns).min(len);
+            let mut line = String::new();
+            for j in i..end {
+                let last = j + 1 == end;
+                let mut entry = out[j].clone();
+                if !last {
+                    entry.push_str(", ");
+                } else if !numbers {
+                    line.push_str(&entry);
+                    continue;
+                }
+                let width =
+                    line_max[j - i] + utf16_len(&out[j]) - widths[j] - 2 * usize::from(last);
+                let fill = " ".repeat(width.saturating_sub(utf16_len(&entry)));
+                if numbers {
+                    line.push_str(&fill);
+                    line.push_str(&entry);
+                } else {
+                    line.push_str(&entry);
+                    line.push_str(&fill);
+                }
+            }
+            grouped.push(line);
+        }
+        grouped.extend(out.into_iter().skip(len));
+        grouped
+    }
+
+    /// `formatPrimitive` for a string: at most 10,000 units, and a string
+    /// longer than the line split after each newline into `'...' +` lines.
+    fn string(&self, s: &str) -> String {
+        const MAX: usize = 10_000;
+        let mut units = 0;
+        // A cut inside a surrogate pair leaves its first half, escaped.
+        let mut half = None;
+        let mut end = s.len();
+        for (i, c) in s.char_indices() {
+            if units + c.len_utf16() > MAX {
+                end = i;
+                if units < MAX {
+                    half = c.encode_utf16(&mut [0; 2]).first().copied();
+                }
+                break;
+            }
+            units += c.len_utf16();
+        }
+        let text = &s[..end];
+        let len = units + usize::from(half.is_some());
+        let mut out = if len > 16 && len + self.indentation + 4 > BREAK_LENGTH {
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            let mut joint = String::from(" +\n");
+            joint.push_str(&" ".repeat(self.indentation + 2));
+            let mut all = Vec::new();
+            for (i, l) in lines.iter().enumerate() {
+                all.push(str_escape(
+                    l,
+                    if i + 1 == lines.len() { half } else { None },
+                ));
+            }
+            if all.is_empty() {
+                all.push(str_escape("", half));
+            }
+            all.join(&joint)
+        } else {
+            str_escape(text, half)
+        };
+        let total = utf16_len(s);
+        if total > MAX {
+            out.push_str(&plural("... ", total - MAX, " more character"));
+        }
+        out
     }
 }
 
+/// `{prefix}{n}{noun}` with an `s` when `n` is not 1.
+fn plural(prefix: &str, n: usize, noun: &str) -> String {
+    let mut out = String::from(prefix);
+    out.push_str(&n.to_string());
+    out.push_str(noun);
+    if n > 1 {
+        out.push('s');
+    }
+    out
+}
+
+/// A key as `util.inspect` writes it: bare when it is an identifier.
 fn inspect_key(k: &str) -> String {
-    let plain = !k.is_empty()
-        && k.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
+    let mut chars = k.chars();
+    let plain = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if k == "__proto__" {
+        "['__proto__']".into()
+    } else if plain {
         k.to_string()
     } else {
-        inspect_string(k)
+        str_escape(k, None)
     }
 }
 
-fn inspect_string(s: &str) -> String {
-    let quote = if !s.contains('\'') {
+/// `strEscape`: quoted with `'`, or `"` when the text holds a `'`, or `` ` ``
+/// when it holds both; control characters, the backslash and the quote
+/// escaped. `half` is a lone first half of a surrogate pair ending the text.
+fn str_escape(s: &str, half: Option<u16>) -> String {
+    let has = |c: char| s.contains(c);
+    let quote = if !has('\'') {
         '\''
-    } else if !s.contains('"') {
+    } else if !has('"') {
         '"'
-    } else if !s.contains('`') {
+    } else if !has('`') && !s.as_bytes().windows(2).any(|w| w == b"${") {
         '`'
     } else {
         '\''
@@ -278,26 +483,126 @@ fn inspect_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            '\\' => out.push_str("\\\\"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02X}", c as u32));
-            }
-            c => out.push(c),
+        let code = c as u32;
+        let short = match c {
+            '\u{8}' => 'b',
+            '\t' => 't',
+            '\n' => 'n',
+            '\u{c}' => 'f',
+            '\r' => 'r',
+            '\\' => '\\',
+            '\'' if quote == '\'' => '\'',
+            _ => '\0',
+        };
+        if short != '\0' {
+            out.push('\\');
+            out.push(short);
+        } else if code < 0x20 || (0x7f..0xa0).contains(&code) {
+            push_hex(&mut out, 'x', code, 2, true);
+        } else {
+            out.push(c);
         }
+    }
+    if let Some(h) = half {
+        push_hex(&mut out, 'u', u32::from(h), 4, false);
     }
     out.push(quote);
     out
+}
+
+/// `\x1B`-style escapes: `digits` hex digits, upper or lower case.
+fn push_hex(out: &mut String, kind: char, n: u32, digits: u32, upper: bool) {
+    out.push('\\');
+    out.push(kind);
+    for i in (0..digits).rev() {
+        let d = char::from_digit((n >> (4 * i)) & 0xf, 16).unwrap_or('0');
+        out.push(if upper { d.to_ascii_uppercase() } else { d });
+    }
+}
+
+/// Ranges of characters Node's ICU measures as 0 (zero-width) or 2 (wide)
+/// columns; the last element of each entry is the width.
+const WIDTHS: [(u32, u32, u8); 59] = [
+    (0x300, 0x36f, 0),
+    (0x483, 0x489, 0),
+    (0x1100, 0x115f, 2),
+    (0x200b, 0x200f, 0),
+    (0x202a, 0x202e, 0),
+    (0x2060, 0x2064, 0),
+    (0x20d0, 0x20ff, 0),
+    (0x231a, 0x231b, 2),
+    (0x2329, 0x232a, 2),
+    (0x23e9, 0x23ec, 2),
+    (0x23f0, 0x23f0, 2),
+    (0x23f3, 0x23f3, 2),
+    (0x25fd, 0x25fe, 2),
+    (0x2614, 0x2615, 2),
+    (0x2648, 0x2653, 2),
+    (0x267f, 0x267f, 2),
+    (0x2693, 0x2693, 2),
+    (0x26a1, 0x26a1, 2),
+    (0x26aa, 0x26ab, 2),
+    (0x26bd, 0x26be, 2),
+    (0x26c4, 0x26c5, 2),
+    (0x26ce, 0x26ce, 2),
+    (0x26d4, 0x26d4, 2),
+    (0x26ea, 0x26ea, 2),
+    (0x26f2, 0x26f3, 2),
+    (0x26f5, 0x26f5, 2),
+    (0x26fa, 0x26fa, 2),
+    (0x26fd, 0x26fd, 2),
+    (0x2705, 0x2705, 2),
+    (0x270a, 0x270b, 2),
+    (0x2728, 0x2728, 2),
+    (0x274c, 0x274c, 2),
+    (0x274e, 0x274e, 2),
+    (0x2753, 0x2755, 2),
+    (0x2757, 0x2757, 2),
+    (0x2795, 0x2797, 2),
+    (0x27b0, 0x27b0, 2),
+    (0x27bf, 0x27bf, 2),
+    (0x2b1b, 0x2b1c, 2),
+    (0x2b50, 0x2b50, 2),
+    (0x2b55, 0x2b55, 2),
+    (0x2e80, 0x303e, 2),
+    (0x3041, 0x4dbf, 2),
+    (0x4e00, 0xa4cf, 2),
+    (0xa960, 0xa97f, 2),
+    (0xac00, 0xd7a3, 2),
+    (0xf900, 0xfaff, 2),
+    (0xfe00, 0xfe0f, 0),
+    (0xfe10, 0xfe19, 2),
+    (0xfe20, 0xfe2f, 0),
+    (0xfe30, 0xfe6f, 2),
+    (0xfeff, 0xfeff, 0),
+    (0xff00, 0xff60, 2),
+    (0xffe0, 0xffe6, 2),
+    (0x1f004, 0x1f004, 2),
+    (0x1f1e6, 0x1f64f, 2),
+    (0x1f680, 0x1f6ff, 2),
+    (0x1f900, 0x1faff, 2),
+    (0x20000, 0x3fffd, 2),
+];
+
+/// Node's `getStringWidth`: the columns a terminal gives a string. ASCII is
+/// exact; for other characters Node asks ICU (East Asian Width, emoji
+/// presentation, zero-width categories), which [`WIDTHS`] approximates with
+/// the common wide (CJK, emoji) and zero-width ranges (COMPATIBILITY.md,
+/// `inspect-width`).
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let c = c as u32;
+            match c {
+                0..=0x1f | 0x7f..=0x9f | 0xe0001..=0xe01ef => 0,
+                0x20..=0x7e => 1,
+                _ => WIDTHS
+                    .iter()
+                    .find(|(lo, hi, _)| (*lo..=*hi).contains(&c))
+                    .map_or(1, |w| usize::from(w.2)),
+            }
+        })
+        .sum()
 }
 
 #[cfg(test)]

@@ -57,18 +57,33 @@ pub fn string<'a>(v: &Json<'a>) -> Cast<'a> {
 /// `null`, booleans to 1/0. Non-finite results are refused: JSON and BSON
 /// stores cannot hold them.
 pub fn number<'a>(v: &Json<'a>) -> Cast<'a> {
+    match mongoose_number(v) {
+        Ok(Some(n)) if n.is_finite() => Ok(Json::Number(n)),
+        Ok(None) => Ok(Json::Null),
+        _ => Err(NotCastable),
+    }
+}
+
+/// Whether Mongoose casts `v` to `±Infinity` on a Number path, which this
+/// crate refuses (COMPATIBILITY.md, `non-finite-number`).
+pub fn non_finite(v: &Json<'_>) -> bool {
+    matches!(mongoose_number(v), Ok(Some(n)) if n.is_infinite())
+}
+
+/// Mongoose's Number cast without the finiteness rule: `None` is `null`.
+fn mongoose_number(v: &Json<'_>) -> Result<Option<f64>, NotCastable> {
     let n = match failed_value(&Kind::Number, v) {
         Json::Number(n) => *n,
-        Json::Null => return Ok(Json::Null),
-        Json::String(s) if s.is_empty() => return Ok(Json::Null),
+        Json::Null => return Ok(None),
+        Json::String(s) if s.is_empty() => return Ok(None),
         Json::String(s) => js::string_to_number(s),
         Json::Bool(b) => f64::from(u8::from(*b)),
         _ => return Err(NotCastable),
     };
-    if n.is_finite() {
-        Ok(Json::Number(n))
-    } else {
+    if n.is_nan() {
         Err(NotCastable)
+    } else {
+        Ok(Some(n))
     }
 }
 
@@ -128,9 +143,7 @@ pub fn object_id<'a>(v: &Json<'a>) -> Cast<'a> {
         Json::Array(_) => Cow::Owned(js::to_string(v).ok_or(NotCastable)?),
         Json::Object(_) => match v.get("_id") {
             Some(Json::String(s)) if !s.is_empty() => Cow::Borrowed(s.as_ref()),
-            Some(id @ (Json::Array(_) | Json::Object(_))) => {
-                Cow::Owned(js::to_string(id).ok_or(NotCastable)?)
-            }
+            Some(id) if js::truthy(id) => Cow::Owned(js::to_string(id).ok_or(NotCastable)?),
             _ => return Err(NotCastable),
         },
         _ => return Err(NotCastable),

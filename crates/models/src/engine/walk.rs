@@ -1,7 +1,7 @@
 //! The walk: cast, set, default, validate and minimise one document.
 
 use super::cast::{self, NotCastable};
-use super::{DefaultValue, ErrorKind, FieldError, Kind, Rules, Schema};
+use super::{DefaultValue, ErrorKind, Field, FieldError, Kind, Rules, Schema};
 use crate::json::{self, Json, Object};
 use crate::{js, Date};
 use serde_json::{Map, Value};
@@ -49,7 +49,7 @@ pub fn validate_json_with<'a>(
                 super::ErrorKind::Cast,
                 format!(
                     "Parameter \"obj\" to Document() must be an object, got \"{}\" (type {})",
-                    js::inspect(&shown, 0),
+                    js::inspect(&shown),
                     js::value_type(&shown)
                 ),
                 Some(shown),
@@ -65,10 +65,36 @@ pub fn validate_json_with<'a>(
         path: String::with_capacity(64),
         rel_start: 0,
         depth: 0,
-        defaults: true,
+        defaults: Defaults::All,
+        shadowed: false,
+        pending: Vec::new(),
         secret: false,
     };
     let out = walk.object(schema, Some(input));
+    for p in std::mem::take(&mut walk.pending) {
+        if let Some(e) = walk.errors.iter_mut().find(|e| e.path == p.path) {
+            // A later value Mongoose set (here refused as not finite) clears it.
+            let set = e
+                .value
+                .as_ref()
+                .is_some_and(|v| cast::non_finite(&Json::from_value(v)));
+            if e.kind == ErrorKind::Cast && !set {
+                *e = p;
+            }
+        } else if value_at(&out, &p.path).is_none() {
+            walk.shadowed = true;
+            walk.errors.push(p);
+        }
+    }
+    if walk.shadowed {
+        // Mongoose keeps the first error of a path.
+        let all = std::mem::take(&mut walk.errors);
+        for e in all {
+            if !walk.errors.iter().any(|x| x.path == e.path) {
+                walk.errors.push(e);
+            }
+        }
+    }
     // The cross-field rules read the whole document: a truncated walk has none.
     if let (Some(check), false) = (schema.check, walk.truncated) {
         for mut e in check(&out) {
@@ -225,6 +251,26 @@ fn set_path(doc: &mut Value, path: &str, value: Value) {
     }
 }
 
+/// The defaults a path receives when absent. Mongoose fills most defaults
+/// before it sets the input and `Date.now` ones after; a top-level nested key
+/// given something other than an object discards the first kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Defaults {
+    All,
+    NowOnly,
+    Off,
+}
+
+impl Defaults {
+    fn apply(self, d: DefaultValue) -> bool {
+        match self {
+            Defaults::All => true,
+            Defaults::NowOnly => matches!(d, DefaultValue::Now),
+            Defaults::Off => false,
+        }
+    }
+}
+
 struct Walker {
     /// The clock of `Date.now` defaults.
     now: Date,
@@ -236,12 +282,20 @@ struct Walker {
     rel_start: usize,
     /// Nesting depth of plain nested objects inside the current (sub)document.
     depth: usize,
-    /// Defaults apply (false below a nested object that was `null` or ignored).
-    defaults: bool,
+    /// Which defaults apply: none below a nested object that was ignored,
+    /// only `Date.now` ones below one rebuilt for a dotted key.
+    defaults: Defaults,
     /// Errors kept at most; past it the walk winds down.
     max_errors: usize,
     /// An error was dropped at the limit.
     truncated: bool,
+    /// A value a later key replaced failed to cast: errors are made unique
+    /// per path (the first stays) when the walk ends.
+    shadowed: bool,
+    /// Cast errors of replaced values at real paths: each stays unless the
+    /// normalised document holds a value there (Mongoose drops the error of
+    /// a path set later), and wins over a later error of its path.
+    pending: Vec<FieldError>,
     /// Inside a `secret` field: errors carry no value and their messages do
     /// not show the input (a password sent as an array must not come back
     /// inside a CastError).
@@ -327,11 +381,158 @@ impl Walker {
         );
     }
 
+    /// Takes the errors added since `before`, leaving the cast errors
+    /// among them in place when `keep_cast`.
+    fn errors_since(&mut self, before: usize, keep_cast: bool) -> Vec<FieldError> {
+        let added = self.errors.split_off(before);
+        let mut taken = Vec::new();
+        for e in added {
+            if keep_cast && e.kind == ErrorKind::Cast {
+                self.errors.push(e);
+            } else {
+                taken.push(e);
+            }
+        }
+        taken
+    }
+
+    /// Mongoose sets `{"a.b": 1}` as the path `a.b`, after the plain keys
+    /// and in the input's order. A dotted key that names no declared path
+    /// is ignored, and so is one that names a nested object with a value
+    /// other than an object directly in a (sub)document. Parents that are
+    /// not objects give way to one; a value a later key replaces was cast
+    /// when Mongoose set it, and its cast error stays.
+    fn expand_dotted_keys<'p, 'a>(
+        &mut self,
+        schema: &Schema,
+        m: &'p Object<'a>,
+    ) -> Expanded<'p, 'a> {
+        let mut out = Expanded {
+            pairs: Cow::Borrowed(m),
+            rebuilt: Vec::new(),
+        };
+        if !m.iter().any(|(k, _)| k.contains('.')) {
+            return out;
+        }
+        let top = self.depth == 0;
+        let (plain, dotted): (Vec<_>, Vec<_>) = m.iter().partition(|(k, _)| !k.contains('.'));
+        let mut pairs: Object<'a> = plain.into_iter().cloned().collect();
+        for (k, v) in dotted {
+            let segments: Vec<Cow<'a, str>> = match k {
+                Cow::Borrowed(b) => b.split('.').map(Cow::Borrowed).collect(),
+                Cow::Owned(o) => o.split('.').map(|s| Cow::Owned(s.to_string())).collect(),
+            };
+            let last = segments.len() - 1;
+            // The declared fields along the path: each but the last a nested
+            // object, or the path goes on inside a Map, Mixed or array value.
+            let mut at = schema;
+            let mut fields: Vec<&Field> = Vec::new();
+            for (i, seg) in segments.iter().enumerate() {
+                let Some(field) = at.field(seg) else {
+                    fields.clear();
+                    break;
+                };
+                fields.push(field);
+                match &field.kind {
+                    Kind::Object(inner) => at = inner,
+                    Kind::Map(_) | Kind::Mixed | Kind::Array(_) => break,
+                    _ if i == last => {}
+                    _ => {
+                        fields.clear();
+                        break;
+                    }
+                }
+            }
+            let Some(first) = fields.first().map(|f| f.name) else {
+                continue;
+            };
+            let names_object = fields.len() == segments.len()
+                && matches!(fields.last().map(|f| &f.kind), Some(Kind::Object(_)));
+            if top && names_object && !v.is_object() && !v.is_null() {
+                continue;
+            }
+            let mut cur = &mut pairs;
+            for (i, seg) in segments.iter().enumerate() {
+                let found = cur.iter().position(|(k, _)| k == seg);
+                // The value this key replaces, where it is a declared field's.
+                if let (Some(at), Some(field)) = (found, fields.get(i)) {
+                    let old = &cur[at].1;
+                    if i == last || !old.is_object() {
+                        if i == 0 && top && !old.is_object() {
+                            out.rebuilt.push(first);
+                        }
+                        let old = old.clone();
+                        self.shadowed_value(&segments[..=i], field, i, &old);
+                    }
+                }
+                if i == last {
+                    insert(cur, seg.clone(), v.clone());
+                    break;
+                }
+                let at = match found {
+                    Some(at) => at,
+                    None => {
+                        cur.push((seg.clone(), Json::Object(Vec::new())));
+                        cur.len() - 1
+                    }
+                };
+                let slot = &mut cur[at].1;
+                if !slot.is_object() {
+                    *slot = Json::Object(Vec::new());
+                }
+                let Json::Object(next) = slot else { break };
+                cur = next;
+            }
+        }
+        out.pairs = Cow::Owned(pairs);
+        out
+    }
+
+    /// Casts a value that a later dotted key replaced, at its path (`levels`
+    /// nested objects below the current one), keeping only its cast errors.
+    fn shadowed_value(
+        &mut self,
+        path: &[Cow<'_, str>],
+        field: &Field,
+        levels: usize,
+        old: &Json<'_>,
+    ) {
+        let before = self.errors.len();
+        let saved = (self.depth, self.defaults, self.path.len());
+        self.depth += levels;
+        self.defaults = Defaults::Off;
+        for seg in path {
+            if !self.path.is_empty() {
+                self.path.push('.');
+            }
+            self.path.push_str(seg);
+        }
+        // Setting an array clears the errors below it first.
+        let array = matches!(field.kind, Kind::Array(_)).then(|| self.path.clone());
+        self.value(&field.kind, &field.rules, Some(old));
+        (self.depth, self.defaults) = (saved.0, saved.1);
+        self.path.truncate(saved.2);
+        // Only cast errors: validators run on the value that stays. A
+        // nested path keeps its `Cast to Object` error; the error of a real
+        // path goes when a later key sets that path (`$markValid`).
+        for e in self.errors_since(before, false) {
+            if e.kind != ErrorKind::Cast {
+                continue;
+            }
+            if e.message.starts_with("Cast to Object ") {
+                self.shadowed = true;
+                self.errors.push(e);
+            } else if array.as_ref().is_none_or(|p| *p == e.path) {
+                self.pending.push(e);
+            }
+        }
+    }
+
     /// A document, nested object or subdocument: declared fields only.
     fn object<'a>(&mut self, schema: &Schema, input: Option<&Object<'a>>) -> Object<'a> {
-        let expanded = input.map(expand_dotted_keys);
+        let expanded = input.map(|m| self.expand_dotted_keys(schema, m));
         let mut input = Lookup {
-            pairs: expanded.as_deref().map_or(&[], Vec::as_slice),
+            pairs: expanded.as_ref().map_or(&[], |e| e.pairs.as_slice()),
             next: 0,
         };
         let mut out = Vec::with_capacity(schema.fields.len() + 2);
@@ -349,10 +550,16 @@ impl Walker {
                 return out;
             }
             let v = input.get(field.name);
-            let outer = self.secret;
+            let outer = (self.secret, self.defaults);
             self.secret |= field.rules.secret;
+            if expanded
+                .as_ref()
+                .is_some_and(|e| e.rebuilt.contains(&field.name))
+            {
+                self.defaults = Defaults::NowOnly;
+            }
             let value = self.at(field.name, |w| w.value(&field.kind, &field.rules, v));
-            self.secret = outer;
+            (self.secret, self.defaults) = outer;
             if let Some(value) = value {
                 out.push((Cow::Borrowed(field.name), value));
             }
@@ -373,7 +580,7 @@ impl Walker {
     fn value<'a>(&mut self, kind: &Kind, rules: &Rules, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         let defaulted;
         let v = match (v, rules.default) {
-            (None, Some(d)) if self.defaults => {
+            (None, Some(d)) if self.defaults.apply(d) => {
                 defaulted = self.default_value(d);
                 Some(&defaulted)
             }
@@ -396,22 +603,32 @@ impl Walker {
         }
     }
 
-    /// A nested object. `null` stays `null`; a non-object is ignored when the
-    /// object sits directly in a (sub)document and a cast error deeper down.
-    /// Either way the children's `required` rules still run, without defaults.
+    /// A nested object. Directly in a (sub)document, a value that is not an
+    /// object is ignored (`null` stays `null`), and so are the defaults
+    /// below it. Deeper, as Mongoose sets a nested path: an array counts as
+    /// an empty object, `null`, `false`, `0` and `""` are kept as given
+    /// unless a default below makes the path an object, and any other value
+    /// is a `Cast to Object` error. The children's `required` rules run
+    /// whatever the value.
     fn nested<'a>(&mut self, schema: &Schema, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         self.depth += 1;
         let out = match v {
             None => minimized(self.object(schema, None)),
             Some(Json::Object(m)) => minimized(self.object(schema, Some(m))),
-            Some(other) => {
-                if !other.is_null() && self.depth > 1 {
-                    self.cast_error("Object", other, None);
-                }
-                let saved = std::mem::replace(&mut self.defaults, false);
+            Some(other) if self.depth == 1 => {
+                let saved = std::mem::replace(&mut self.defaults, Defaults::Off);
                 self.object(schema, None);
                 self.defaults = saved;
                 other.is_null().then_some(Json::Null)
+            }
+            Some(Json::Array(_)) => minimized(self.object(schema, None)),
+            Some(other) if !js::truthy(other) => {
+                minimized(self.object(schema, None)).or_else(|| Some(other.clone()))
+            }
+            Some(other) => {
+                self.cast_error("Object", other, None);
+                self.object(schema, None);
+                None
             }
         };
         self.depth -= 1;
@@ -421,7 +638,7 @@ impl Walker {
     fn array<'a>(&mut self, inner: &Kind, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         let wrapped;
         let items: &[Json<'a>] = match v {
-            None if self.defaults => return Some(Json::Array(Vec::new())),
+            None if self.defaults == Defaults::All => return Some(Json::Array(Vec::new())),
             None => return None,
             Some(Json::Null) => return Some(Json::Null),
             Some(Json::Array(items)) => items,
@@ -436,16 +653,27 @@ impl Walker {
         }
     }
 
-    /// An array of subdocuments: every element must be an object (or `null`).
+    /// An array of subdocuments. Objects (and arrays, which are objects to
+    /// Mongoose: empty subdocuments) become subdocuments; `null`, `false`,
+    /// `0` and `""` are kept as they are; any other value fails the array.
     fn document_array<'a>(&mut self, schema: &Schema, items: &[Json<'a>]) -> Option<Json<'a>> {
-        // Arrays are objects to Mongoose: an array element becomes an empty subdocument.
         if let Some(bad) = items
             .iter()
-            .find(|x| !x.is_object() && !x.is_array() && !x.is_null())
+            .position(|x| !x.is_object() && !x.is_array() && js::truthy(x))
         {
-            self.cast_error("embedded", bad, Some("ObjectParameterError"));
+            // Mongoose has built the subdocuments before the bad element by
+            // then: their cast errors stay, their validators never run.
+            let before = self.errors.len();
+            self.subdocuments(schema, &items[..bad]);
+            self.errors_since(before, true);
+            self.cast_error("embedded", &items[bad], Some("ObjectParameterError"));
             return None;
         }
+        Some(Json::Array(self.subdocuments(schema, items)))
+    }
+
+    /// The elements of a document array, walked.
+    fn subdocuments<'a>(&mut self, schema: &Schema, items: &[Json<'a>]) -> Vec<Json<'a>> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             if self.stopped() {
@@ -455,8 +683,8 @@ impl Walker {
             let m = match item {
                 Json::Object(m) => m,
                 Json::Array(_) => &empty,
-                _ => {
-                    out.push(Json::Null);
+                falsy => {
+                    out.push(falsy.clone());
                     continue;
                 }
             };
@@ -464,14 +692,14 @@ impl Walker {
                 let saved = (w.rel_start, w.depth, w.defaults);
                 w.rel_start = w.path.len() + 1;
                 w.depth = 0;
-                w.defaults = true;
+                w.defaults = Defaults::All;
                 let doc = w.object(schema, Some(m));
                 (w.rel_start, w.depth, w.defaults) = saved;
                 doc
             });
             out.push(Json::Object(doc));
         }
-        Some(Json::Array(out))
+        out
     }
 
     /// An array of primitives: the first element that fails to cast fails the array.
@@ -486,16 +714,29 @@ impl Walker {
                 Ok(x) => out.push(x),
                 Err(NotCastable) => {
                     self.at(&i.to_string(), |w| {
-                        // Mongoose shows the whole array, and calls it a string;
-                        // the error's value is the element.
+                        // Mongoose shows `util.inspect` of the array as it
+                        // stands, the elements before this one cast, and calls
+                        // that text a string; the error's value is the element.
+                        // (Cast dates and ObjectIds would be shown as strings
+                        // here: no array of them is declared.)
                         let type_name = format!("[{}]", inner.cast_name());
                         let at = w.rel().to_string();
                         if w.secret {
                             return w.fail_cast(&type_name, Value::Null, "", &at, None);
                         }
-                        let whole = Value::Array(items.iter().map(Json::to_value).collect());
+                        let now: Vec<Value> =
+                            out.iter().chain(&items[i..]).map(Json::to_value).collect();
+                        // The array is a Proxy, and Node's inspect (showProxy
+                        // off) takes a Proxy whose first element is `null` for
+                        // a revoked one.
+                        let text = if now.first().is_some_and(Value::is_null) {
+                            "<Revoked Proxy>".to_string()
+                        } else {
+                            js::inspect(&Value::Array(now))
+                        };
+                        let shown = Value::String(text);
                         let msg =
-                            cast_message(&type_name, &whole, "string", &at, Some("CastError"));
+                            cast_message(&type_name, &shown, "string", &at, Some("CastError"));
                         let e =
                             FieldError::new(&w.path, ErrorKind::Cast, msg, Some(item.to_value()));
                         w.push(e);
@@ -507,53 +748,61 @@ impl Walker {
         Some(Json::Array(out))
     }
 
-    /// `{ type: Map, of: ... }`: keys may not start with `$` or contain `.`.
+    /// `{ type: Map, of: ... }`, built as `new Map(value)`: from an object's
+    /// entries, or from an array of `[key, value]` entries (`""` and `[]`
+    /// are empty). Keys are strings that do not start with `$`, hold no `.`
+    /// and are not `__proto__`, `constructor` or `prototype`; values are cast
+    /// one by one, a later entry replacing an earlier one of the same key.
     fn map<'a>(&mut self, inner: &Kind, v: Option<&Json<'a>>) -> Option<Json<'a>> {
-        let m = match v {
+        let v = match v {
             None => return None,
             Some(Json::Null) => return Some(Json::Null),
-            Some(Json::Object(m)) => m,
-            Some(other) => {
-                self.cast_error("Map", other, Some("TypeError"));
+            Some(v) => v,
+        };
+        let entries = match map_entries(v) {
+            Ok(entries) => entries,
+            Err(reason) => {
+                self.cast_error("Map", v, reason);
                 return None;
             }
         };
-        if m.iter().any(|(k, _)| k.starts_with('$') || k.contains('.')) {
-            self.cast_error("Map", v.unwrap_or(&Json::Null), None);
-            return None;
-        }
-        let mut out = Vec::with_capacity(m.len());
+        let mut out: Vec<(Cow<'a, str>, Option<Json<'a>>)> = Vec::with_capacity(entries.len());
         let mut failed = false;
-        for (key, item) in m {
+        for (key, item) in entries {
             if self.stopped() {
                 break;
             }
-            let cast = if item.is_null() {
-                Ok(Json::Null)
-            } else {
-                cast::scalar(inner, item)
+            let cast = match item {
+                None => Ok(None),
+                Some(Json::Null) => Ok(Some(Json::Null)),
+                Some(item) => cast::scalar(inner, item).map(Some),
             };
             match cast {
-                Ok(x) => out.push((key.clone(), x)),
+                Ok(x) => match out.iter_mut().find(|(k, _)| *k == key) {
+                    Some(slot) => slot.1 = x,
+                    None => out.push((key, x)),
+                },
                 Err(NotCastable) => {
                     failed = true;
+                    let item = item.unwrap_or(&Json::Null);
                     let at = format!("{}.$*", self.rel());
-                    self.at(key, |w| {
-                        // The message names the map's `$*` path, the error the key's.
-                        let shown = cast::failed_value(inner, item).to_value();
+                    self.at(&key, |w| {
+                        // The message names the map's `$*` path, the error the
+                        // key's; Mongoose keeps the first failure of a key.
+                        if w.errors.iter().any(|e| e.path == w.path) {
+                            return;
+                        }
+                        let shown = cast::failed_value(inner, item);
+                        let reason = cast_reason(inner, shown);
+                        let shown = shown.to_value();
                         let shown_type = js::value_type(&shown);
-                        w.fail_cast(
-                            &inner.cast_name(),
-                            shown,
-                            shown_type,
-                            &at,
-                            cast_reason(inner),
-                        );
+                        w.fail_cast(&inner.cast_name(), shown, shown_type, &at, reason);
                     });
                 }
             }
         }
-        (!failed).then_some(Json::Object(out))
+        (!failed)
+            .then(|| Json::Object(out.into_iter().filter_map(|(k, x)| Some((k, x?))).collect()))
     }
 
     fn scalar<'a>(&mut self, kind: &Kind, rules: &Rules, v: Option<&Json<'a>>) -> Option<Json<'a>> {
@@ -587,7 +836,7 @@ impl Walker {
                 Ok(c) => c,
                 Err(NotCastable) => {
                     let shown = cast::failed_value(kind, v);
-                    self.cast_error(&kind.cast_name(), shown, cast_reason(kind));
+                    self.cast_error(&kind.cast_name(), shown, cast_reason(kind, shown));
                     return None;
                 }
             }
@@ -741,53 +990,80 @@ fn cast_message(
     msg
 }
 
-/// The `because of "..."` Mongoose appends for some types' cast errors.
-fn cast_reason(kind: &Kind) -> Option<&'static str> {
+/// The `because of "..."` Mongoose appends for some types' cast errors:
+/// the class of the error the cast threw.
+fn cast_reason(kind: &Kind, v: &Json<'_>) -> Option<&'static str> {
     match kind {
         Kind::Boolean => Some("CastError"),
         Kind::ObjectId => Some("BSONError"),
+        // `Number(value)` and `new Date(value)` throw for an object whose
+        // own `toString` is not a function (or an array holding one).
+        Kind::Number | Kind::Date if js::to_string(v).is_none() => Some("TypeError"),
         _ => None,
     }
 }
 
-/// Mongoose sets `{"a.b": 1}` as the path `a.b`: dotted keys become nested objects.
-fn expand_dotted_keys<'p, 'a>(m: &'p Object<'a>) -> Cow<'p, Object<'a>> {
-    if !m.iter().any(|(k, _)| k.contains('.')) {
-        return Cow::Borrowed(m);
-    }
-    let mut out: Object<'a> = Vec::new();
-    let (plain, dotted): (Vec<_>, Vec<_>) = m.iter().partition(|(k, _)| !k.contains('.'));
-    for (k, v) in plain {
-        insert(&mut out, k.clone(), v.clone());
-    }
-    for (k, v) in dotted {
-        let segments: Vec<Cow<'a, str>> = match k {
-            Cow::Borrowed(b) => b.split('.').map(Cow::Borrowed).collect(),
-            Cow::Owned(o) => o.split('.').map(|s| Cow::Owned(s.to_string())).collect(),
-        };
-        let mut cur = &mut out;
-        let last = segments.len() - 1;
-        for (i, seg) in segments.into_iter().enumerate() {
-            if i == last {
-                insert(cur, seg, v.clone());
-                break;
-            }
-            let at = match cur.iter().position(|(k, _)| *k == seg) {
-                Some(at) => at,
-                None => {
-                    cur.push((seg, Json::Object(Vec::new())));
-                    cur.len() - 1
+/// A map value is `[key, value]` entries: `new Map(value)`. `Err` holds the
+/// `because of` of the failure: a `TypeError` where the value is not
+/// iterable (a non-empty string, a number), an entry is not an object or a
+/// key not a string, nothing for a key Mongoose refuses.
+type Entries<'p, 'a> = Vec<(Cow<'a, str>, Option<&'p Json<'a>>)>;
+
+fn map_entries<'p, 'a>(v: &'p Json<'a>) -> Result<Entries<'p, 'a>, Option<&'static str>> {
+    const TYPE_ERROR: Option<&str> = Some("TypeError");
+    let refused = |k: &str| {
+        k.starts_with('$')
+            || k.contains('.')
+            || matches!(k, "__proto__" | "constructor" | "prototype")
+    };
+    let mut entries = Vec::new();
+    match v {
+        // An own `constructor` key hides the object's class: not an `Object`
+        // to Mongoose, and no iterable to `Map`.
+        Json::Object(m) if json::get(m, "constructor").is_some() => return Err(TYPE_ERROR),
+        Json::Object(m) if m.iter().any(|(k, _)| refused(k)) => return Err(None),
+        Json::Object(m) => entries.extend(m.iter().map(|(k, x)| (k.clone(), Some(x)))),
+        Json::String(s) if s.is_empty() => {}
+        // Entry by entry, as `Map` reads them: the first bad one decides.
+        Json::Array(items) => {
+            for item in items {
+                let (key, value) = match item {
+                    Json::Array(pair) => (pair.first(), pair.get(1)),
+                    Json::Object(pair) => (json::get(pair, "0"), json::get(pair, "1")),
+                    _ => return Err(TYPE_ERROR),
+                };
+                match key {
+                    Some(Json::String(k)) if refused(k) => return Err(None),
+                    Some(Json::String(k)) => entries.push((k.clone(), value)),
+                    _ => return Err(TYPE_ERROR),
                 }
-            };
-            let slot = &mut cur[at].1;
-            if !slot.is_object() {
-                *slot = Json::Object(Vec::new());
             }
-            let Json::Object(next) = slot else { break };
-            cur = next;
         }
+        _ => return Err(TYPE_ERROR),
     }
-    Cow::Owned(out)
+    Ok(entries)
+}
+
+/// An input object with its dotted keys set as paths.
+struct Expanded<'p, 'a> {
+    pairs: Cow<'p, Object<'a>>,
+    /// Top-level nested keys given something other than an object that a
+    /// dotted key turned into an object: only `Date.now` defaults below.
+    rebuilt: Vec<&'static str>,
+}
+
+/// The value at a dotted path (array indices included) of a document.
+fn value_at<'p>(doc: &'p Object<'_>, path: &str) -> Option<&'p Json<'p>> {
+    let mut segments = path.split('.');
+    let mut cur = json::get(doc, segments.next()?)?;
+    for seg in segments {
+        cur = match cur {
+            Json::Object(m) => json::get(m, seg)?,
+            Json::Array(items) => items.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
 }
 
 /// Sets `key` in an object: in place when it is there, else at the end.
