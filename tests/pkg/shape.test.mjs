@@ -13,22 +13,31 @@ const ISO = /^(\d{4}|[+-]\d{6})-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const DATE_LIKE = /^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d/;
 const files = loadVectorFiles();
 
-/** Every problem with `v` as plain JSON data, with its path. */
-function plainJsonProblems(v, at = '$', out = []) {
+/**
+ * Every problem with `v` as plain JSON data, with its path. Dates in a
+ * normalised document are ISO with ms and Z; an error's `value` is the input
+ * as it was sent (a date string that failed to cast stays as given), so
+ * `dates` is off there.
+ */
+function plainJsonProblems(v, at = '$', out = [], dates = true) {
   if (v === undefined) out.push(`${at}: undefined`);
   else if (typeof v === 'number' && !Number.isFinite(v)) out.push(`${at}: ${v}`);
-  else if (typeof v === 'string' && DATE_LIKE.test(v) && !ISO.test(v)) out.push(`${at}: date ${v} is not ISO with ms and Z`);
+  else if (dates && typeof v === 'string' && DATE_LIKE.test(v) && !ISO.test(v)) out.push(`${at}: date ${v} is not ISO with ms and Z`);
   else if (['bigint', 'function', 'symbol'].includes(typeof v)) out.push(`${at}: ${typeof v}`);
   else if (typeof v === 'object' && v !== null) {
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         if (!(i in v)) out.push(`${at}[${i}]: hole`);
-        plainJsonProblems(v[i], `${at}[${i}]`, out);
+        plainJsonProblems(v[i], `${at}[${i}]`, out, dates);
       }
     } else if (Object.getPrototypeOf(v) !== Object.prototype) {
       out.push(`${at}: ${Object.prototype.toString.call(v)}, not a plain object`);
     } else {
-      for (const [k, x] of Object.entries(v)) plainJsonProblems(x, `${at}.${k}`, out);
+      for (const [k, x] of Object.entries(v)) {
+        // An error's offending value is the input as sent.
+        const keepDates = dates && !(k === 'value' && /\.errors\[\d+\]$/.test(at));
+        plainJsonProblems(x, `${at}.${k}`, out, keepDates);
+      }
     }
   }
   return out;
