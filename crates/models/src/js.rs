@@ -276,7 +276,9 @@ impl Inspector {
             Value::Object(m) => (m.iter().map(|(k, x)| (Some(k), x)).collect(), "{", "}"),
         };
         if entries.is_empty() {
-            return [open, close].concat();
+            let mut empty = String::from(open);
+            empty.push_str(close);
+            return empty;
         }
         if depth > 2 {
             return if v.is_array() { "[Array]" } else { "[Object]" }.into();
@@ -289,7 +291,12 @@ impl Inspector {
             let shown = self.value(x, depth);
             self.indentation -= 2;
             out.push(match key {
-                Some(k) => [inspect_key(k), shown].join(": "),
+                Some(k) => {
+                    let mut entry = inspect_key(k);
+                    entry.push_str(": ");
+                    entry.push_str(&shown);
+                    entry
+                }
                 None => shown,
             });
         }
@@ -312,9 +319,13 @@ impl Inspector {
                     total += utf16_len(o);
                     total <= BREAK_LENGTH
                 });
-            let joined = out.join(", ");
-            if fits && !joined.contains('\n') {
-                return [open, " ", &joined, " ", close].concat();
+            let mut line = String::from(open);
+            line.push(' ');
+            line.push_str(&out.join(", "));
+            line.push(' ');
+            line.push_str(close);
+            if fits && !line.contains('\n') {
+                return line;
             }
         }
         let mut indent = String::from("\n");
@@ -334,9 +345,14 @@ impl Inspector {
     /// `groupArrayElements`: short entries in aligned columns.
     fn group(&self, out: Vec<String>, items: &[Value]) -> Vec<String> {
         let len = out.len() - usize::from(items.len() > 100);
-        let widths: Vec<usize> = out[..len].iter().map(|o| display_width(o)).collect();
-        let total: usize = widths.iter().sum::<usize>() + 2 * len;
-        let max = widths.iter().copied().max().unwrap_or(0);
+        let mut widths = Vec::with_capacity(len);
+        let (mut total, mut max) = (0, 0);
+        for o in &out[..len] {
+            let w = display_width(o);
+            widths.push(w);
+            total += w + 2;
+            max = max.max(w);
+        }
         let actual_max = max + 2;
         let (total, actual) = (total as f64, actual_max as f64);
         if actual_max * 3 + self.indentation >= BREAK_LENGTH || (total / actual <= 5.0 && max > 6) {
@@ -351,43 +367,29 @@ impl Inspector {
         if columns <= 1 {
             return out;
         }
-        let line_max: Vec<usize> = (0..columns)
-            .map(|i| {
-                (i..len)
-                    .step_by(columns)
-                    .map(|j| widths[j])
-                    .max()
-                    .unwrap_or(0)
-                    + 2
-            })
-            .collect();
+        let mut line_max = vec![0; columns];
+        for (j, w) in widths.iter().enumerate() {
+            line_max[j % columns] = line_max[j % columns].max(w + 2);
+        }
         // Numbers are padded at the start (right-aligned), the rest at the end.
         let numbers = items.iter().take(out.len()).all(Value::is_number);
         let mut grouped = Vec::new();
-        for i in (0..len).step_by(columns) {
-            let end = (i + columns).min(len);
-            let mut line = String::new();
-            for j in i..end {
-                let last = j + 1 == end;
-                let mut entry = out[j].clone();
-                if !last {
-                    entry.push_str(", ");
-                } else if !numbers {
-                    line.push_str(&entry);
-                    continue;
-                }
-                let width =
-                    line_max[j - i] + utf16_len(&out[j]) - widths[j] - 2 * usize::from(last);
-                let fill = " ".repeat(width.saturating_sub(utf16_len(&entry)));
-                if numbers {
-                    line.push_str(&fill);
-                    line.push_str(&entry);
-                } else {
-                    line.push_str(&entry);
-                    line.push_str(&fill);
-                }
+        let mut line = String::new();
+        for (j, o) in out[..len].iter().enumerate() {
+            let last = j + 1 == len || (j + 1) % columns == 0;
+            let fill = " ".repeat(line_max[j % columns] - widths[j] - 2);
+            if numbers {
+                line.push_str(&fill);
             }
-            grouped.push(line);
+            line.push_str(o);
+            if !last {
+                line.push_str(", ");
+                if !numbers {
+                    line.push_str(&fill);
+                }
+            } else {
+                grouped.push(std::mem::take(&mut line));
+            }
         }
         grouped.extend(out.into_iter().skip(len));
         grouped
@@ -427,7 +429,7 @@ impl Inspector {
             if all.is_empty() {
                 all.push(str_escape("", half));
             }
-            all.join(&joint)
+            all.join(joint.as_str())
         } else {
             str_escape(text, half)
         };
@@ -521,67 +523,68 @@ fn push_hex(out: &mut String, kind: char, n: u32, digits: u32, upper: bool) {
 }
 
 /// Ranges of characters Node's ICU measures as 0 (zero-width) or 2 (wide)
-/// columns; the last element of each entry is the width.
-const WIDTHS: [(u32, u32, u8); 59] = [
-    (0x300, 0x36f, 0),
-    (0x483, 0x489, 0),
-    (0x1100, 0x115f, 2),
-    (0x200b, 0x200f, 0),
-    (0x202a, 0x202e, 0),
-    (0x2060, 0x2064, 0),
-    (0x20d0, 0x20ff, 0),
-    (0x231a, 0x231b, 2),
-    (0x2329, 0x232a, 2),
-    (0x23e9, 0x23ec, 2),
-    (0x23f0, 0x23f0, 2),
-    (0x23f3, 0x23f3, 2),
-    (0x25fd, 0x25fe, 2),
-    (0x2614, 0x2615, 2),
-    (0x2648, 0x2653, 2),
-    (0x267f, 0x267f, 2),
-    (0x2693, 0x2693, 2),
-    (0x26a1, 0x26a1, 2),
-    (0x26aa, 0x26ab, 2),
-    (0x26bd, 0x26be, 2),
-    (0x26c4, 0x26c5, 2),
-    (0x26ce, 0x26ce, 2),
-    (0x26d4, 0x26d4, 2),
-    (0x26ea, 0x26ea, 2),
-    (0x26f2, 0x26f3, 2),
-    (0x26f5, 0x26f5, 2),
-    (0x26fa, 0x26fa, 2),
-    (0x26fd, 0x26fd, 2),
-    (0x2705, 0x2705, 2),
-    (0x270a, 0x270b, 2),
-    (0x2728, 0x2728, 2),
-    (0x274c, 0x274c, 2),
-    (0x274e, 0x274e, 2),
-    (0x2753, 0x2755, 2),
-    (0x2757, 0x2757, 2),
-    (0x2795, 0x2797, 2),
-    (0x27b0, 0x27b0, 2),
-    (0x27bf, 0x27bf, 2),
-    (0x2b1b, 0x2b1c, 2),
-    (0x2b50, 0x2b50, 2),
-    (0x2b55, 0x2b55, 2),
-    (0x2e80, 0x303e, 2),
-    (0x3041, 0x4dbf, 2),
-    (0x4e00, 0xa4cf, 2),
-    (0xa960, 0xa97f, 2),
-    (0xac00, 0xd7a3, 2),
-    (0xf900, 0xfaff, 2),
-    (0xfe00, 0xfe0f, 0),
-    (0xfe10, 0xfe19, 2),
-    (0xfe20, 0xfe2f, 0),
-    (0xfe30, 0xfe6f, 2),
-    (0xfeff, 0xfeff, 0),
-    (0xff00, 0xff60, 2),
-    (0xffe0, 0xffe6, 2),
-    (0x1f004, 0x1f004, 2),
-    (0x1f1e6, 0x1f64f, 2),
-    (0x1f680, 0x1f6ff, 2),
-    (0x1f900, 0x1faff, 2),
-    (0x20000, 0x3fffd, 2),
+/// columns: the first character, how many follow it, the width.
+const WIDTHS: [(u32, u16, u8); 60] = [
+    (0x300, 0x6f, 0),
+    (0x483, 0x6, 0),
+    (0x1100, 0x5f, 2),
+    (0x200b, 0x4, 0),
+    (0x202a, 0x4, 0),
+    (0x2060, 0x4, 0),
+    (0x20d0, 0x2f, 0),
+    (0x231a, 0x1, 2),
+    (0x2329, 0x1, 2),
+    (0x23e9, 0x3, 2),
+    (0x23f0, 0x0, 2),
+    (0x23f3, 0x0, 2),
+    (0x25fd, 0x1, 2),
+    (0x2614, 0x1, 2),
+    (0x2648, 0xb, 2),
+    (0x267f, 0x0, 2),
+    (0x2693, 0x0, 2),
+    (0x26a1, 0x0, 2),
+    (0x26aa, 0x1, 2),
+    (0x26bd, 0x1, 2),
+    (0x26c4, 0x1, 2),
+    (0x26ce, 0x0, 2),
+    (0x26d4, 0x0, 2),
+    (0x26ea, 0x0, 2),
+    (0x26f2, 0x1, 2),
+    (0x26f5, 0x0, 2),
+    (0x26fa, 0x0, 2),
+    (0x26fd, 0x0, 2),
+    (0x2705, 0x0, 2),
+    (0x270a, 0x1, 2),
+    (0x2728, 0x0, 2),
+    (0x274c, 0x0, 2),
+    (0x274e, 0x0, 2),
+    (0x2753, 0x2, 2),
+    (0x2757, 0x0, 2),
+    (0x2795, 0x2, 2),
+    (0x27b0, 0x0, 2),
+    (0x27bf, 0x0, 2),
+    (0x2b1b, 0x1, 2),
+    (0x2b50, 0x0, 2),
+    (0x2b55, 0x0, 2),
+    (0x2e80, 0x1be, 2),
+    (0x3041, 0x1d7e, 2),
+    (0x4e00, 0x56cf, 2),
+    (0xa960, 0x1f, 2),
+    (0xac00, 0x2ba3, 2),
+    (0xf900, 0x1ff, 2),
+    (0xfe00, 0xf, 0),
+    (0xfe10, 0x9, 2),
+    (0xfe20, 0xf, 0),
+    (0xfe30, 0x3f, 2),
+    (0xfeff, 0x0, 0),
+    (0xff00, 0x60, 2),
+    (0xffe0, 0x6, 2),
+    (0x1f004, 0x0, 2),
+    (0x1f1e6, 0x469, 2),
+    (0x1f680, 0x7f, 2),
+    (0x1f900, 0x1ff, 2),
+    (0x20000, 0xfffd, 2),
+    (0x30000, 0xfffd, 2),
 ];
 
 /// Node's `getStringWidth`: the columns a terminal gives a string. ASCII is
@@ -598,7 +601,7 @@ pub fn display_width(s: &str) -> usize {
                 0x20..=0x7e => 1,
                 _ => WIDTHS
                     .iter()
-                    .find(|(lo, hi, _)| (*lo..=*hi).contains(&c))
+                    .find(|(lo, len, _)| c >= *lo && c - lo <= u32::from(*len))
                     .map_or(1, |w| usize::from(w.2)),
             }
         })
