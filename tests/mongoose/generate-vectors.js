@@ -51,6 +51,7 @@ const { mongoose, models, hooks, setFakeNow, clearFakeNow } = schemasModule;
 const CastError = mongoose.Error.CastError;
 
 const VECTORS_DIR = path.resolve(__dirname, '..', 'vectors');
+const INDEXES_FILE = path.join(VECTORS_DIR, 'indexes', 'mongoose.json');
 const CASE_KEYS = ['name', 'now', 'input', 'valid', 'errors', 'output', 'deviations'];
 const ISO_NOW = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -667,6 +668,22 @@ function main() {
     if (!check || argv.includes('--verbose')) {
       for (const l of deviationLines) console.log(l);
       for (const [id] of Object.entries(deviationCounts)) console.log(`  [${id}] ${DEVIATIONS[id]}`);
+    }
+  }
+
+  // The indexes each schema declares, as Mongoose itself lists them
+  // (schema.indexes(): keys in order, options), for the Rust index test.
+  const indexes = {};
+  for (const [name, schema] of Object.entries(schemasModule.schemas)) indexes[name] = schema.indexes();
+  const indexText = serialise(indexes);
+  const current = fs.existsSync(INDEXES_FILE) ? fs.readFileSync(INDEXES_FILE, 'utf8') : '';
+  if (current !== indexText) {
+    if (check) {
+      console.log(`DIFF ${path.relative(process.cwd(), INDEXES_FILE)}: not Mongoose's schema.indexes() (run npm run generate)`);
+      differences++;
+    } else {
+      fs.mkdirSync(path.dirname(INDEXES_FILE), { recursive: true });
+      fs.writeFileSync(INDEXES_FILE, indexText);
     }
   }
 
