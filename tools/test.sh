@@ -50,6 +50,13 @@ step "vectors equal what Mongoose says (tests/mongoose)"
 (cd tests/mongoose && npm run --silent check)
 ok
 
+step "parity: fixed-seed differential slices against Mongoose, V8's Date.parse and util.inspect; wasm-bindgen-test in Node and Chromium"
+bash tools/differential.sh --count 3400 --seed 1
+bash tools/date-differential.sh --count 5000 --seed 1
+(cd tests/mongoose && node inspect-values.js --count 3000 --seed 1)
+bash tools/test-wasm.sh
+ok
+
 step "the npm package: vectors in Node and Chromium, shapes, tsc --strict, .d.ts snapshot"
 bash tools/test-pkg.sh
 ok
