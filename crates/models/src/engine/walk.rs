@@ -161,14 +161,16 @@ pub fn validate_path(
         schema: schema.name,
     };
     resolve(schema, path).ok_or_else(unknown)?;
-    let mut doc = match context {
-        Some(Value::Object(m)) => Value::Object(m.clone()),
-        _ => Value::Object(Map::new()),
+    // The context on the engine's own tree (its strings borrowed), the value set in it.
+    let mut doc = match context.map(Json::from_value) {
+        Some(Json::Object(pairs)) => Json::Object(pairs),
+        _ => Json::Object(Vec::new()),
     };
-    set_path(&mut doc, path, value.clone());
-    let prefix = format!("{path}.");
+    let segments: Vec<&str> = path.split('.').collect();
+    set_path(&mut doc, &segments, Json::from_value(value));
+    let prefix = [path, "."].concat();
     // Only the errors matter: the normalised document is not converted back.
-    Ok(match validate_json(schema, &Json::from_value(&doc), now) {
+    Ok(match validate_json(schema, &doc, now) {
         Ok(_) => Vec::new(),
         Err(errors) => errors
             .into_iter()
@@ -200,55 +202,43 @@ fn resolve<'s>(schema: &'s Schema, path: &str) -> Option<&'s Kind> {
     Some(kind)
 }
 
-fn set_path(doc: &mut Value, path: &str, value: Value) {
-    let segments: Vec<&str> = path.split('.').collect();
-    let mut cur = doc;
-    for (i, seg) in segments.iter().enumerate() {
-        let last = i + 1 == segments.len();
-        let next_is_index = segments
-            .get(i + 1)
-            .is_some_and(|s| s.parse::<usize>().is_ok());
-        let fresh = || {
-            if next_is_index {
-                Value::Array(Vec::new())
-            } else {
-                Value::Object(Map::new())
+/// Sets `value` at `path` (dotted, with array indices), creating objects and
+/// arrays on the way; an index above 10,000 sets nothing.
+fn set_path<'a>(doc: &mut Json<'a>, path: &[&str], value: Json<'a>) {
+    let Some((seg, rest)) = path.split_first() else {
+        *doc = value;
+        return;
+    };
+    let fresh = || match rest.first().map(|s| s.parse::<usize>()) {
+        Some(Ok(_)) => Json::Array(Vec::new()),
+        _ => Json::Object(Vec::new()),
+    };
+    let slot = match doc {
+        Json::Array(items) => {
+            let Some(idx) = seg.parse::<usize>().ok().filter(|i| *i <= 10_000) else {
+                return;
+            };
+            while items.len() <= idx {
+                items.push(Json::Object(Vec::new()));
             }
-        };
-        match cur {
-            Value::Array(items) => {
-                let Ok(idx) = seg.parse::<usize>() else {
-                    return;
-                };
-                if idx > 10_000 {
-                    return;
-                }
-                while items.len() <= idx {
-                    items.push(Value::Object(Map::new()));
-                }
-                if last {
-                    items[idx] = value;
-                    return;
-                }
-                if !items[idx].is_object() && !items[idx].is_array() {
-                    items[idx] = fresh();
-                }
-                cur = &mut items[idx];
-            }
-            Value::Object(map) => {
-                if last {
-                    map.insert((*seg).to_string(), value);
-                    return;
-                }
-                let slot = map.entry((*seg).to_string()).or_insert_with(fresh);
-                if !slot.is_object() && !slot.is_array() {
-                    *slot = fresh();
-                }
-                cur = slot;
-            }
-            _ => return,
+            &mut items[idx]
         }
+        Json::Object(pairs) => {
+            let at = match pairs.iter().position(|(k, _)| k == seg) {
+                Some(at) => at,
+                None => {
+                    pairs.push((Cow::Owned((*seg).to_string()), Json::Null));
+                    pairs.len() - 1
+                }
+            };
+            &mut pairs[at].1
+        }
+        _ => return,
+    };
+    if !rest.is_empty() && !slot.is_object() && !slot.is_array() {
+        *slot = fresh();
     }
+    set_path(slot, rest, value);
 }
 
 /// The defaults a path receives when absent. Mongoose fills most defaults
