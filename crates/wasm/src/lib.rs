@@ -26,7 +26,7 @@ static ALLOCATOR: allocator::SizeClasses = allocator::SizeClasses::new();
 use boundary::{read_date, read_value, write_result, write_value};
 use onelastai_models::json;
 use onelastai_models::subscriptions::{self, Plan, SubscriptionStatus};
-use onelastai_models::{engine, Collection, Date, FieldError, IndexSpec};
+use onelastai_models::{engine, Collection, Date, FieldError};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -293,53 +293,6 @@ pub fn is_subscription_valid(subscription: &JsValue, now: &JsValue) -> Result<bo
         Some(expiry) => subscriptions::is_valid(status, expiry, now),
         None => false,
     })
-}
-
-/// The collections and their indexes, as data: `pkg/collections.js` is
-/// written from this at build time, so tooling can read it without loading
-/// the WebAssembly module.
-#[wasm_bindgen(js_name = collectionsData, skip_typescript)]
-pub fn collections_data() -> Result<JsValue, JsError> {
-    let mut out = String::from("[");
-    for (i, c) in Collection::ALL.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"name\":");
-        json::write_str(c.name(), &mut out);
-        out.push_str(",\"indexes\":[");
-        for (j, ix) in c.indexes().iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            write_index(ix, &mut out);
-        }
-        out.push_str("]}");
-    }
-    out.push(']');
-    js_sys::JSON::parse(&out).map_err(|_| JsError::new("collections data is not JSON"))
-}
-
-/// `IndexSpec` as its serde form: `{ name, keys: [[path, 1 | -1]], unique, sparse }`.
-fn write_index(ix: &IndexSpec, out: &mut String) {
-    out.push_str("{\"name\":");
-    json::write_str(&ix.name, out);
-    out.push_str(",\"keys\":[");
-    for (i, (path, direction)) in ix.keys.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('[');
-        json::write_str(path, out);
-        out.push(',');
-        json::write_number(f64::from(*direction), out);
-        out.push(']');
-    }
-    out.push_str("],\"unique\":");
-    out.push_str(if ix.unique { "true" } else { "false" });
-    out.push_str(",\"sparse\":");
-    out.push_str(if ix.sparse { "true" } else { "false" });
-    out.push('}');
 }
 
 #[cfg(test)]
