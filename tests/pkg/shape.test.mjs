@@ -67,7 +67,8 @@ function withDateObjects(input, output) {
     return new Date(output);
   }
   if (Array.isArray(input) && Array.isArray(output)) return input.map((x, i) => withDateObjects(x, output[i]));
-  if (input && output && typeof input === 'object' && typeof output === 'object') {
+  // An array that became an object (a map given its entries) stays as sent.
+  if (input && output && typeof input === 'object' && !Array.isArray(input) && typeof output === 'object') {
     return Object.fromEntries(Object.entries(input).map(([k, x]) => [k, withDateObjects(x, output[k])]));
   }
   return input;
