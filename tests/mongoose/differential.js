@@ -385,8 +385,10 @@ function differences(collection, input, want, got) {
   for (const e of onlyWant) {
     const twin = onlyGot.find((g) => g.path === e.path && g.kind === e.kind);
     // inspect-width: a multi-line message holding non-ASCII text may align columns differently.
-    const explained = twin && want.deviations.includes('inspect-width') && e.message.includes('\n') && /[^\x00-\x7f]/.test(e.message);
-    items.push(explained ? `explained by inspect-width: ${describe('message of', e)}` : describe(twin ? 'message of' : 'missing', e));
+    const wide = want.deviations.includes('inspect-width') && e.message.includes('\n') && /[^\x00-\x7f]/.test(e.message);
+    const long = want.deviations.includes('inspect-long-string') && / more characters?\b/.test(e.message);
+    const explained = twin && (wide || long);
+    items.push(explained ? `explained by ${wide ? 'inspect-width' : 'inspect-long-string'}: ${describe('message of', e)}` : describe(twin ? 'message of' : 'missing', e));
   }
   for (const e of onlyGot) {
     if (!onlyWant.some((w) => w.path === e.path && w.kind === e.kind)) items.push(describe('extra', e));

@@ -235,8 +235,7 @@ pub fn cast_string_value(v: &Value) -> String {
 }
 
 /// Node's `util.inspect(value)` with its default options (depth 2,
-/// `breakLength` 80, `compact` 3, at most 100 array items and 10,000
-/// characters of a string), for JSON values: Node 20's
+/// `breakLength` 80, `compact` 3, at most 100 array items), for JSON values: Node 20's
 /// `lib/internal/util/inspect.js`, including its line breaking (an entry
 /// list longer than the line goes one entry per line, arrays of more than
 /// six short entries are grouped in columns, long strings are split after
@@ -395,49 +394,20 @@ impl Inspector {
         grouped
     }
 
-    /// `formatPrimitive` for a string: at most 10,000 units, and a string
-    /// longer than the line split after each newline into `'...' +` lines.
+    /// `formatPrimitive` for a string: one longer than the line is split
+    /// after each newline into `'...' +` lines.
     fn string(&self, s: &str) -> String {
-        const MAX: usize = 10_000;
-        let mut units = 0;
-        // A cut inside a surrogate pair leaves its first half, escaped.
-        let mut half = None;
-        let mut end = s.len();
-        for (i, c) in s.char_indices() {
-            if units + c.len_utf16() > MAX {
-                end = i;
-                if units < MAX {
-                    half = c.encode_utf16(&mut [0; 2]).first().copied();
-                }
-                break;
-            }
-            units += c.len_utf16();
-        }
-        let text = &s[..end];
-        let len = units + usize::from(half.is_some());
-        let mut out = if len > 16 && len + self.indentation + 4 > BREAK_LENGTH {
-            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        // Node also cuts a string at 10,000 UTF-16 units here; we show it
+        // whole (COMPATIBILITY.md, `inspect-long-string`).
+        let len = utf16_len(s);
+        if len > 16 && len + self.indentation + 4 > BREAK_LENGTH {
             let mut joint = String::from(" +\n");
             joint.push_str(&" ".repeat(self.indentation + 2));
-            let mut all = Vec::new();
-            for (i, l) in lines.iter().enumerate() {
-                all.push(str_escape(
-                    l,
-                    if i + 1 == lines.len() { half } else { None },
-                ));
-            }
-            if all.is_empty() {
-                all.push(str_escape("", half));
-            }
-            all.join(joint.as_str())
+            let lines: Vec<String> = s.split_inclusive('\n').map(str_escape).collect();
+            lines.join(joint.as_str())
         } else {
-            str_escape(text, half)
-        };
-        let total = utf16_len(s);
-        if total > MAX {
-            out.push_str(&plural("... ", total - MAX, " more character"));
+            str_escape(s)
         }
-        out
     }
 }
 
@@ -464,14 +434,14 @@ fn inspect_key(k: &str) -> String {
     } else if plain {
         k.to_string()
     } else {
-        str_escape(k, None)
+        str_escape(k)
     }
 }
 
 /// `strEscape`: quoted with `'`, or `"` when the text holds a `'`, or `` ` ``
 /// when it holds both; control characters, the backslash and the quote
-/// escaped. `half` is a lone first half of a surrogate pair ending the text.
-fn str_escape(s: &str, half: Option<u16>) -> String {
+/// escaped.
+fn str_escape(s: &str) -> String {
     let has = |c: char| s.contains(c);
     let quote = if !has('\'') {
         '\''
@@ -504,9 +474,6 @@ fn str_escape(s: &str, half: Option<u16>) -> String {
         } else {
             out.push(c);
         }
-    }
-    if let Some(h) = half {
-        push_hex(&mut out, 'u', u32::from(h), 4, false);
     }
     out.push(quote);
     out

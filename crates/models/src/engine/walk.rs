@@ -1,7 +1,7 @@
 //! The walk: cast, set, default, validate and minimise one document.
 
 use super::cast::{self, NotCastable};
-use super::{DefaultValue, ErrorKind, Field, FieldError, Kind, Rules, Schema};
+use super::{DefaultValue, ErrorKind, FieldError, Kind, Rules, Schema};
 use crate::json::{self, Json, Object};
 use crate::{js, Date};
 use serde_json::{Map, Value};
@@ -65,36 +65,10 @@ pub fn validate_json_with<'a>(
         path: String::with_capacity(64),
         rel_start: 0,
         depth: 0,
-        defaults: Defaults::All,
-        shadowed: false,
-        pending: Vec::new(),
+        defaults: true,
         secret: false,
     };
     let out = walk.object(schema, Some(input));
-    for p in std::mem::take(&mut walk.pending) {
-        if let Some(e) = walk.errors.iter_mut().find(|e| e.path == p.path) {
-            // A later value Mongoose set (here refused as not finite) clears it.
-            let set = e
-                .value
-                .as_ref()
-                .is_some_and(|v| cast::non_finite(&Json::from_value(v)));
-            if e.kind == ErrorKind::Cast && !set {
-                *e = p;
-            }
-        } else if value_at(&out, &p.path).is_none() {
-            walk.shadowed = true;
-            walk.errors.push(p);
-        }
-    }
-    if walk.shadowed {
-        // Mongoose keeps the first error of a path.
-        let all = std::mem::take(&mut walk.errors);
-        for e in all {
-            if !walk.errors.iter().any(|x| x.path == e.path) {
-                walk.errors.push(e);
-            }
-        }
-    }
     // The cross-field rules read the whole document: a truncated walk has none.
     if let (Some(check), false) = (schema.check, walk.truncated) {
         for mut e in check(&out) {
@@ -241,26 +215,6 @@ fn set_path<'a>(doc: &mut Json<'a>, path: &[&str], value: Json<'a>) {
     set_path(slot, rest, value);
 }
 
-/// The defaults a path receives when absent. Mongoose fills most defaults
-/// before it sets the input and `Date.now` ones after; a top-level nested key
-/// given something other than an object discards the first kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Defaults {
-    All,
-    NowOnly,
-    Off,
-}
-
-impl Defaults {
-    fn apply(self, d: DefaultValue) -> bool {
-        match self {
-            Defaults::All => true,
-            Defaults::NowOnly => matches!(d, DefaultValue::Now),
-            Defaults::Off => false,
-        }
-    }
-}
-
 struct Walker {
     /// The clock of `Date.now` defaults.
     now: Date,
@@ -272,20 +226,12 @@ struct Walker {
     rel_start: usize,
     /// Nesting depth of plain nested objects inside the current (sub)document.
     depth: usize,
-    /// Which defaults apply: none below a nested object that was ignored,
-    /// only `Date.now` ones below one rebuilt for a dotted key.
-    defaults: Defaults,
+    /// Defaults apply (not below a nested object that was ignored).
+    defaults: bool,
     /// Errors kept at most; past it the walk winds down.
     max_errors: usize,
     /// An error was dropped at the limit.
     truncated: bool,
-    /// A value a later key replaced failed to cast: errors are made unique
-    /// per path (the first stays) when the walk ends.
-    shadowed: bool,
-    /// Cast errors of replaced values at real paths: each stays unless the
-    /// normalised document holds a value there (Mongoose drops the error of
-    /// a path set later), and wins over a later error of its path.
-    pending: Vec<FieldError>,
     /// Inside a `secret` field: errors carry no value and their messages do
     /// not show the input (a password sent as an array must not come back
     /// inside a CastError).
@@ -371,38 +317,26 @@ impl Walker {
         );
     }
 
-    /// Takes the errors added since `before`, leaving the cast errors
-    /// among them in place when `keep_cast`.
-    fn errors_since(&mut self, before: usize, keep_cast: bool) -> Vec<FieldError> {
+    /// Drops the errors other than cast errors added since `before`.
+    fn keep_cast_errors_since(&mut self, before: usize) {
         let added = self.errors.split_off(before);
-        let mut taken = Vec::new();
-        for e in added {
-            if keep_cast && e.kind == ErrorKind::Cast {
-                self.errors.push(e);
-            } else {
-                taken.push(e);
-            }
-        }
-        taken
+        self.errors
+            .extend(added.into_iter().filter(|e| e.kind == ErrorKind::Cast));
     }
 
     /// Mongoose sets `{"a.b": 1}` as the path `a.b`, after the plain keys
     /// and in the input's order. A dotted key that names no declared path
     /// is ignored, and so is one that names a nested object with a value
     /// other than an object directly in a (sub)document. Parents that are
-    /// not objects give way to one; a value a later key replaces was cast
-    /// when Mongoose set it, and its cast error stays.
+    /// not objects give way to one; a later key replaces what an earlier
+    /// one set (COMPATIBILITY.md, `dotted-key-overlap`).
     fn expand_dotted_keys<'p, 'a>(
         &mut self,
         schema: &Schema,
         m: &'p Object<'a>,
-    ) -> Expanded<'p, 'a> {
-        let mut out = Expanded {
-            pairs: Cow::Borrowed(m),
-            rebuilt: Vec::new(),
-        };
+    ) -> Cow<'p, Object<'a>> {
         if !m.iter().any(|(k, _)| k.contains('.')) {
-            return out;
+            return Cow::Borrowed(m);
         }
         let top = self.depth == 0;
         let (plain, dotted): (Vec<_>, Vec<_>) = m.iter().partition(|(k, _)| !k.contains('.'));
@@ -413,48 +347,35 @@ impl Walker {
                 Cow::Owned(o) => o.split('.').map(|s| Cow::Owned(s.to_string())).collect(),
             };
             let last = segments.len() - 1;
-            // The declared fields along the path: each but the last a nested
+            // A declared path: each segment but the last names a nested
             // object, or the path goes on inside a Map, Mixed or array value.
-            let mut at = schema;
-            let mut fields: Vec<&Field> = Vec::new();
+            let mut at = Some(schema);
+            let mut names_object = false;
             for (i, seg) in segments.iter().enumerate() {
-                let Some(field) = at.field(seg) else {
-                    fields.clear();
-                    break;
-                };
-                fields.push(field);
-                match &field.kind {
-                    Kind::Object(inner) => at = inner,
-                    Kind::Map(_) | Kind::Mixed | Kind::Array(_) => break,
-                    _ if i == last => {}
+                let kind = at.and_then(|s| s.field(seg)).map(|f| &f.kind);
+                at = None;
+                match kind {
+                    Some(Kind::Object(inner)) => {
+                        at = Some(inner);
+                        names_object = i == last;
+                    }
+                    Some(Kind::Map(_) | Kind::Mixed | Kind::Array(_)) => break,
+                    Some(_) if i == last => {}
                     _ => {
-                        fields.clear();
+                        names_object = true;
+                        at = None;
                         break;
                     }
                 }
             }
-            let Some(first) = fields.first().map(|f| f.name) else {
-                continue;
-            };
-            let names_object = fields.len() == segments.len()
-                && matches!(fields.last().map(|f| &f.kind), Some(Kind::Object(_)));
-            if top && names_object && !v.is_object() && !v.is_null() {
+            // `names_object` without `at`: no declared path (ignored).
+            if names_object && at.is_none() || top && names_object && !v.is_object() && !v.is_null()
+            {
                 continue;
             }
             let mut cur = &mut pairs;
             for (i, seg) in segments.iter().enumerate() {
                 let found = cur.iter().position(|(k, _)| k == seg);
-                // The value this key replaces, where it is a declared field's.
-                if let (Some(at), Some(field)) = (found, fields.get(i)) {
-                    let old = &cur[at].1;
-                    if i == last || !old.is_object() {
-                        if i == 0 && top && !old.is_object() {
-                            out.rebuilt.push(first);
-                        }
-                        let old = old.clone();
-                        self.shadowed_value(&segments[..=i], field, i, &old);
-                    }
-                }
                 if i == last {
                     insert(cur, seg.clone(), v.clone());
                     break;
@@ -474,55 +395,14 @@ impl Walker {
                 cur = next;
             }
         }
-        out.pairs = Cow::Owned(pairs);
-        out
-    }
-
-    /// Casts a value that a later dotted key replaced, at its path (`levels`
-    /// nested objects below the current one), keeping only its cast errors.
-    fn shadowed_value(
-        &mut self,
-        path: &[Cow<'_, str>],
-        field: &Field,
-        levels: usize,
-        old: &Json<'_>,
-    ) {
-        let before = self.errors.len();
-        let saved = (self.depth, self.defaults, self.path.len());
-        self.depth += levels;
-        self.defaults = Defaults::Off;
-        for seg in path {
-            if !self.path.is_empty() {
-                self.path.push('.');
-            }
-            self.path.push_str(seg);
-        }
-        // Setting an array clears the errors below it first.
-        let array = matches!(field.kind, Kind::Array(_)).then(|| self.path.clone());
-        self.value(&field.kind, &field.rules, Some(old));
-        (self.depth, self.defaults) = (saved.0, saved.1);
-        self.path.truncate(saved.2);
-        // Only cast errors: validators run on the value that stays. A
-        // nested path keeps its `Cast to Object` error; the error of a real
-        // path goes when a later key sets that path (`$markValid`).
-        for e in self.errors_since(before, false) {
-            if e.kind != ErrorKind::Cast {
-                continue;
-            }
-            if e.message.starts_with("Cast to Object ") {
-                self.shadowed = true;
-                self.errors.push(e);
-            } else if array.as_ref().is_none_or(|p| *p == e.path) {
-                self.pending.push(e);
-            }
-        }
+        Cow::Owned(pairs)
     }
 
     /// A document, nested object or subdocument: declared fields only.
     fn object<'a>(&mut self, schema: &Schema, input: Option<&Object<'a>>) -> Object<'a> {
         let expanded = input.map(|m| self.expand_dotted_keys(schema, m));
         let mut input = Lookup {
-            pairs: expanded.as_ref().map_or(&[], |e| e.pairs.as_slice()),
+            pairs: expanded.as_deref().map_or(&[], Vec::as_slice),
             next: 0,
         };
         let mut out = Vec::with_capacity(schema.fields.len() + 2);
@@ -542,12 +422,6 @@ impl Walker {
             let v = input.get(field.name);
             let outer = (self.secret, self.defaults);
             self.secret |= field.rules.secret;
-            if expanded
-                .as_ref()
-                .is_some_and(|e| e.rebuilt.contains(&field.name))
-            {
-                self.defaults = Defaults::NowOnly;
-            }
             let value = self.at(field.name, |w| w.value(&field.kind, &field.rules, v));
             (self.secret, self.defaults) = outer;
             if let Some(value) = value {
@@ -570,7 +444,7 @@ impl Walker {
     fn value<'a>(&mut self, kind: &Kind, rules: &Rules, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         let defaulted;
         let v = match (v, rules.default) {
-            (None, Some(d)) if self.defaults.apply(d) => {
+            (None, Some(d)) if self.defaults => {
                 defaulted = self.default_value(d);
                 Some(&defaulted)
             }
@@ -606,7 +480,7 @@ impl Walker {
             None => minimized(self.object(schema, None)),
             Some(Json::Object(m)) => minimized(self.object(schema, Some(m))),
             Some(other) if self.depth == 1 => {
-                let saved = std::mem::replace(&mut self.defaults, Defaults::Off);
+                let saved = std::mem::replace(&mut self.defaults, false);
                 self.object(schema, None);
                 self.defaults = saved;
                 other.is_null().then_some(Json::Null)
@@ -628,7 +502,7 @@ impl Walker {
     fn array<'a>(&mut self, inner: &Kind, v: Option<&Json<'a>>) -> Option<Json<'a>> {
         let wrapped;
         let items: &[Json<'a>] = match v {
-            None if self.defaults == Defaults::All => return Some(Json::Array(Vec::new())),
+            None if self.defaults => return Some(Json::Array(Vec::new())),
             None => return None,
             Some(Json::Null) => return Some(Json::Null),
             Some(Json::Array(items)) => items,
@@ -644,18 +518,19 @@ impl Walker {
     }
 
     /// An array of subdocuments. Objects (and arrays, which are objects to
-    /// Mongoose: empty subdocuments) become subdocuments; `null`, `false`,
-    /// `0` and `""` are kept as they are; any other value fails the array.
+    /// Mongoose: empty subdocuments) become subdocuments and `null` stays;
+    /// any other value fails the array, `""`, `0` and `false` included
+    /// (COMPATIBILITY.md, `document-array-elements`).
     fn document_array<'a>(&mut self, schema: &Schema, items: &[Json<'a>]) -> Option<Json<'a>> {
         if let Some(bad) = items
             .iter()
-            .position(|x| !x.is_object() && !x.is_array() && js::truthy(x))
+            .position(|x| !x.is_object() && !x.is_array() && !x.is_null())
         {
             // Mongoose has built the subdocuments before the bad element by
             // then: their cast errors stay, their validators never run.
             let before = self.errors.len();
             self.subdocuments(schema, &items[..bad]);
-            self.errors_since(before, true);
+            self.keep_cast_errors_since(before);
             self.cast_error("embedded", &items[bad], Some("ObjectParameterError"));
             return None;
         }
@@ -673,8 +548,8 @@ impl Walker {
             let m = match item {
                 Json::Object(m) => m,
                 Json::Array(_) => &empty,
-                falsy => {
-                    out.push(falsy.clone());
+                _ => {
+                    out.push(Json::Null);
                     continue;
                 }
             };
@@ -682,7 +557,7 @@ impl Walker {
                 let saved = (w.rel_start, w.depth, w.defaults);
                 w.rel_start = w.path.len() + 1;
                 w.depth = 0;
-                w.defaults = Defaults::All;
+                w.defaults = true;
                 let doc = w.object(schema, Some(m));
                 (w.rel_start, w.depth, w.defaults) = saved;
                 doc
@@ -1032,28 +907,6 @@ fn map_entries<'p, 'a>(v: &'p Json<'a>) -> Result<Entries<'p, 'a>, Option<&'stat
         _ => return Err(TYPE_ERROR),
     }
     Ok(entries)
-}
-
-/// An input object with its dotted keys set as paths.
-struct Expanded<'p, 'a> {
-    pairs: Cow<'p, Object<'a>>,
-    /// Top-level nested keys given something other than an object that a
-    /// dotted key turned into an object: only `Date.now` defaults below.
-    rebuilt: Vec<&'static str>,
-}
-
-/// The value at a dotted path (array indices included) of a document.
-fn value_at<'p>(doc: &'p Object<'_>, path: &str) -> Option<&'p Json<'p>> {
-    let mut segments = path.split('.');
-    let mut cur = json::get(doc, segments.next()?)?;
-    for seg in segments {
-        cur = match cur {
-            Json::Object(m) => json::get(m, seg)?,
-            Json::Array(items) => items.get(seg.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
 }
 
 /// Sets `key` in an object: in place when it is there, else at the end.
