@@ -146,3 +146,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_limited_walk_reports_the_start_of_the_full_list() {
+    // Subdocuments before a bad element keep only their cast errors
+    // (Mongoose built them; their validators never ran): a required error
+    // found there must not take a place in the limit and then vanish.
+    // Found by the validate_json fuzz target.
+    let text = r#"{"toolId":"t","userId":"u","rating":4,"title":"t","content":"c",
+        "attachments":[{"filename":["0.1"]},5]}"#;
+    let doc = json::parse(text).unwrap_or(onelastai_models::Json::Null);
+    let full = Collection::ToolReviews.validate_json(&doc, now());
+    let full: Vec<String> = full
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.path)
+        .collect();
+    assert_eq!(full, ["attachments.0.filename", "attachments"]);
+    for limit in 1..=3 {
+        let r = Collection::ToolReviews.validate_json_with(
+            &doc,
+            now(),
+            &Options {
+                max_errors: Some(limit),
+            },
+        );
+        let Err(r) = r else { panic!("accepted") };
+        let paths: Vec<&str> = r.errors.iter().map(|e| e.path.as_str()).collect();
+        let n = limit.min(full.len());
+        assert_eq!(paths, full[..n], "limit {limit}");
+        assert_eq!(r.truncated, full.len() > limit, "limit {limit}");
+    }
+}

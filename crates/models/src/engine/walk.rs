@@ -67,6 +67,7 @@ pub fn validate_json_with<'a>(
         depth: 0,
         defaults: true,
         secret: false,
+        cast_only: false,
     };
     let out = walk.object(schema, Some(input));
     // The cross-field rules read the whole document: a truncated walk has none.
@@ -236,6 +237,12 @@ struct Walker {
     /// not show the input (a password sent as an array must not come back
     /// inside a CastError).
     secret: bool,
+    /// Only cast errors are recorded (the subdocuments Mongoose built before
+    /// a bad element of their array: their validators never run). Deciding
+    /// this when an error is found, not by removing errors afterwards, keeps
+    /// the error limit exact: what a limited walk reports is the start of
+    /// what an unlimited one does.
+    cast_only: bool,
 }
 
 impl Walker {
@@ -258,6 +265,9 @@ impl Walker {
 
     /// Keeps `e` unless the limit is reached, which ends the walk.
     fn push(&mut self, e: FieldError) {
+        if self.cast_only && e.kind != ErrorKind::Cast {
+            return;
+        }
         if self.errors.len() < self.max_errors {
             self.errors.push(e);
         } else {
@@ -315,13 +325,6 @@ impl Walker {
             &at,
             because,
         );
-    }
-
-    /// Drops the errors other than cast errors added since `before`.
-    fn keep_cast_errors_since(&mut self, before: usize) {
-        let added = self.errors.split_off(before);
-        self.errors
-            .extend(added.into_iter().filter(|e| e.kind == ErrorKind::Cast));
     }
 
     /// Mongoose sets `{"a.b": 1}` as the path `a.b`, after the plain keys
@@ -528,9 +531,9 @@ impl Walker {
         {
             // Mongoose has built the subdocuments before the bad element by
             // then: their cast errors stay, their validators never run.
-            let before = self.errors.len();
+            let outer = std::mem::replace(&mut self.cast_only, true);
             self.subdocuments(schema, &items[..bad]);
-            self.keep_cast_errors_since(before);
+            self.cast_only = outer;
             self.cast_error("embedded", &items[bad], Some("ObjectParameterError"));
             return None;
         }
