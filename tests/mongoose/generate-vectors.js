@@ -611,11 +611,13 @@ function runCase(collection, Model, c, options = {}) {
       errors = result.errors;
       if (result.fired) deviations.push(id);
     };
-    apply('mixed-depth', applyMixedDepth(Model, c.input, errors));
-    apply('non-finite-number', applyNonFiniteDeviation(Model, doc, c.input, errors));
+    // The deviations applied from here on read the input Mongoose answered
+    // (`adjusted`): a value a later dotted key replaced is not in the document.
+    apply('mixed-depth', applyMixedDepth(Model, adjusted, errors));
+    apply('non-finite-number', applyNonFiniteDeviation(Model, doc, adjusted, errors));
     apply('maxlength-cut', applyMaxlengthCut(errors));
     if (collection === 'users') {
-      const ps = applyUsersPreSave(doc, c.input, errors);
+      const ps = applyUsersPreSave(doc, adjusted, errors);
       errors = ps.errors;
       if (ps.fired) deviations.push('users-pre-save');
       if (ps.emptyPassword) deviations.push('users-empty-password');
@@ -632,11 +634,11 @@ function runCase(collection, Model, c, options = {}) {
     const valid = errors.length === 0;
     let output = null;
     if (valid) {
-      const o = outputOf(doc, c.input);
+      const o = outputOf(doc, adjusted);
       output = o.output;
       if (o.removed > 0) deviations.push('no-generated-ids');
     }
-    if (options.localTime !== false && dependsOnLocalTime(Model, c.input)) deviations.push('date-local-time');
+    if (options.localTime !== false && dependsOnLocalTime(Model, adjusted)) deviations.push('date-local-time');
     const result = { name: c.name, now: c.now, input: c.input, valid, errors, output };
     if (deviations.length) result.deviations = deviations;
     return result;
