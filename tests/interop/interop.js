@@ -45,7 +45,7 @@ const VECTORS = path.join(__dirname, '..', 'vectors');
 const SECRETS = ['password', 'twoFactorSecret', 'tempTwoFactorSecret', 'backupCodes', 'tempBackupCodes', 'resetPasswordToken'];
 
 const diffs = [];
-const counts = { serverWrites: 0, refusedByServer: 0, rawCompared: 0, mongooseWrites: 0 };
+const counts = { serverWrites: 0, refusedByServer: 0, deviating: 0, rawCompared: 0, mongooseWrites: 0 };
 
 async function api(method, url, body) {
   const r = await fetch(SERVER_URL + url, {
@@ -155,9 +155,15 @@ async function serverWritesMongooseReads(serverConn, mongooseConn) {
     const file = JSON.parse(fs.readFileSync(path.join(VECTORS, `${collection}.json`), 'utf8'));
     for (const c of file.cases.filter((x) => x.valid)) {
       const tag = `${collection} / ${c.name}`;
+      // Mongoose itself builds another document from this input (COMPATIBILITY.md,
+      // `dotted-key-overlap`): there is no common document to compare.
+      if ((c.deviations || []).includes('dotted-key-overlap')) {
+        counts.deviating += 1;
+        continue;
+      }
       const t0 = Date.now();
       const r = await api('POST', `/api/${route}`, c.input);
-      if (r.status === 400 && r.json && ['forbidden_key', 'nested_array'].includes(r.json.error)) {
+      if (r.status === 400 && r.json && ['forbidden_key', 'nested_array', 'too_deep'].includes(r.json.error)) {
         counts.refusedByServer += 1;
         continue;
       }
@@ -283,7 +289,8 @@ async function main() {
   console.log(
     `interop: ${counts.serverWrites} documents written by the server and read by Mongoose ` +
       `(${counts.rawCompared} raw BSON comparisons with Mongoose's own write, ` +
-      `${counts.refusedByServer} valid cases refused by the server for $/. keys or nested arrays); ` +
+      `${counts.refusedByServer} valid cases refused by the server for $/. keys, nested arrays or depth, ` +
+      `${counts.deviating} skipped where Mongoose builds another document by design: dotted-key-overlap); ` +
       `${counts.mongooseWrites} documents written by Mongoose and read, listed and patched by the server; ` +
       `${diffs.length} differences`,
   );
