@@ -439,7 +439,10 @@ function mongooseAnswer(Model, input) {
 }
 
 function outputOf(doc, input) {
-  const output = JSON.parse(JSON.stringify(doc.toObject({ flattenMaps: true })));
+  // `undefined` as the driver stores it (its default ignoreUndefined: false):
+  // null. A map entry given without a value (`[["k"]]`) is stored as null.
+  const stored = (k, v) => (v === undefined ? null : v);
+  const output = JSON.parse(JSON.stringify(doc.toObject({ flattenMaps: true }), stored));
   const removed = stripGeneratedIds(output, input);
   return { output, removed };
 }

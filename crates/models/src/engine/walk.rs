@@ -634,16 +634,17 @@ impl Walker {
                 return None;
             }
         };
-        let mut out: Vec<(Cow<'a, str>, Option<Json<'a>>)> = Vec::with_capacity(entries.len());
+        let mut out: Vec<(Cow<'a, str>, Json<'a>)> = Vec::with_capacity(entries.len());
         let mut failed = false;
         for (key, item) in entries {
             if self.stopped() {
                 break;
             }
+            // An entry without a value is `undefined`, which the driver
+            // stores as null.
             let cast = match item {
-                None => Ok(None),
-                Some(Json::Null) => Ok(Some(Json::Null)),
-                Some(item) => cast::scalar(inner, item).map(Some),
+                None | Some(Json::Null) => Ok(Json::Null),
+                Some(item) => cast::scalar(inner, item),
             };
             match cast {
                 Ok(x) => match out.iter_mut().find(|(k, _)| *k == key) {
@@ -669,8 +670,7 @@ impl Walker {
                 }
             }
         }
-        (!failed)
-            .then(|| Json::Object(out.into_iter().filter_map(|(k, x)| Some((k, x?))).collect()))
+        (!failed).then(|| Json::Object(out))
     }
 
     fn scalar<'a>(&mut self, kind: &Kind, rules: &Rules, v: Option<&Json<'a>>) -> Option<Json<'a>> {
