@@ -290,15 +290,54 @@ function expandDotted(v) {
   return out;
 }
 
-function applyNonFiniteDeviation(Model, doc, input, errors) {
-  input = expandDotted(input);
+// Sets the value at a full path (array indices) of an expanded input; a
+// document array given one object holds it at index 0.
+function setAtPath(root, full, value) {
+  const segs = full.split('.');
+  let cur = root;
+  for (const seg of segs.slice(0, -1)) {
+    if (Array.isArray(cur)) cur = cur[Number(seg)];
+    else if (seg === '0' && !hasOwn(cur, seg)) continue;
+    else cur = cur[seg];
+  }
+  cur[segs[segs.length - 1]] = value;
+}
+
+// The non-finite numbers Mongoose cast. A document array that fails to cast
+// is not in the document, yet Mongoose keeps the cast errors of the
+// subdocuments it built before the element that failed it: those are found
+// on a document built from the elements before that one.
+function nonFiniteHits(Model, doc, input, errors) {
   let obj;
   try {
     obj = doc.toObject({ flattenMaps: true });
   } catch (e) {
-    return { errors, fired: false };
+    return [];
   }
   const hits = findNonFinite(Model.schema, obj, input);
+  const failed = [];
+  visitSchemaPaths(Model.schema, input, (st, v, full) => {
+    if (!st.$isMongooseDocumentArray || !Array.isArray(v)) return;
+    if (errors.some((e) => e.kind === 'cast' && e.path === full)) failed.push({ full, v });
+  });
+  for (const { full, v } of failed) {
+    for (let k = v.length - 1; k >= 0; k--) {
+      const cut = structuredClone(input);
+      setAtPath(cut, full, v.slice(0, k));
+      const answer = mongooseAnswer(Model, cut);
+      if (answer.errors.some((e) => e.path === full)) continue;
+      for (const h of nonFiniteHits(Model, answer.doc, cut, answer.errors)) {
+        if (h.path.startsWith(`${full}.`)) hits.push(h);
+      }
+      break;
+    }
+  }
+  return hits;
+}
+
+function applyNonFiniteDeviation(Model, doc, input, errors) {
+  input = expandDotted(input);
+  const hits = nonFiniteHits(Model, doc, input, errors);
   if (hits.length === 0) return { errors, fired: false };
   let out = errors.slice();
   for (const hit of hits) {
