@@ -79,6 +79,21 @@ const REFUSED: &[(&str, &str, &str)] = &[
         "value nested exactly 100 levels deep is kept",
         "too_deep",
     ),
+    (
+        "tools",
+        "config-inputs-deep-value-replaced-by-dotted-key (dotted-key-overlap)",
+        "too_deep",
+    ),
+    (
+        "tools",
+        "config-inputs-deep-value-replaced-by-dotted-key-with-inputs (dotted-key-overlap)",
+        "too_deep",
+    ),
+    (
+        "tools",
+        "config-inputs-deep-default-value (mixed-depth)",
+        "too_deep",
+    ),
 ];
 
 /// The spec's collections without `{ timestamps: true }` (schemas.js).
