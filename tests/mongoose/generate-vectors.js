@@ -549,9 +549,11 @@ function adjustDocument(schema, doc, replaced) {
 // `dotted-key-overlap`: the object at `prefix` with its dotted keys set as
 // the crate sets them (after the plain keys, in order, undeclared paths and
 // (directly in a document) non-objects for nested paths ignored, a later key
-// replacing what was there). When a key replaced something, `obj` becomes
-// that merged object, which has no dotted keys left, and true is returned.
-function takeOutOverlaps(schema, obj, prefix, top) {
+// replacing what was there; a nested object a key goes into has its own
+// dotted keys set first, as Mongoose set them with it). When a key replaced
+// something (or `always`), `obj` becomes that merged object, which has no
+// dotted keys left; true is returned when a key replaced something.
+function takeOutOverlaps(schema, obj, prefix, top, always = false) {
   const keys = Object.keys(obj);
   if (!keys.some((k) => k.includes('.'))) return false;
   const merged = {};
@@ -590,14 +592,17 @@ function takeOutOverlaps(schema, obj, prefix, top) {
         cur[seg] = {};
       } else if (!has) {
         cur[seg] = {};
+      } else if (schema.pathType(full(i)) === 'nested') {
+        // Mongoose set that nested object's own dotted keys with it, before this key.
+        if (takeOutOverlaps(schema, cur[seg], full(i), false, true)) replaced = true;
       }
       cur = cur[seg];
     }
   }
-  if (!replaced) return false;
+  if (!replaced && !always) return false;
   for (const k of keys) delete obj[k];
   Object.assign(obj, merged);
-  return true;
+  return replaced;
 }
 
 // The message the crate gives for the falsy element Mongoose was shown as the sentinel.

@@ -327,83 +327,9 @@ impl Walker {
         );
     }
 
-    /// Mongoose sets `{"a.b": 1}` as the path `a.b`, after the plain keys
-    /// and in the input's order. A dotted key that names no declared path
-    /// is ignored, and so is one that names a nested object with a value
-    /// other than an object directly in a (sub)document. Parents that are
-    /// not objects give way to one; a later key replaces what an earlier
-    /// one set (COMPATIBILITY.md, `dotted-key-overlap`).
-    fn expand_dotted_keys<'p, 'a>(
-        &mut self,
-        schema: &Schema,
-        m: &'p Object<'a>,
-    ) -> Cow<'p, Object<'a>> {
-        if !m.iter().any(|(k, _)| k.contains('.')) {
-            return Cow::Borrowed(m);
-        }
-        let top = self.depth == 0;
-        let (plain, dotted): (Vec<_>, Vec<_>) = m.iter().partition(|(k, _)| !k.contains('.'));
-        let mut pairs: Object<'a> = plain.into_iter().cloned().collect();
-        for (k, v) in dotted {
-            let segments: Vec<Cow<'a, str>> = match k {
-                Cow::Borrowed(b) => b.split('.').map(Cow::Borrowed).collect(),
-                Cow::Owned(o) => o.split('.').map(|s| Cow::Owned(s.to_string())).collect(),
-            };
-            let last = segments.len() - 1;
-            // A declared path: each segment but the last names a nested
-            // object, or the path goes on inside a Map, Mixed or array value.
-            let mut at = Some(schema);
-            let mut names_object = false;
-            for (i, seg) in segments.iter().enumerate() {
-                let kind = at.and_then(|s| s.field(seg)).map(|f| &f.kind);
-                at = None;
-                match kind {
-                    Some(Kind::Object(inner)) => {
-                        at = Some(inner);
-                        names_object = i == last;
-                    }
-                    Some(Kind::Map(_) | Kind::Mixed | Kind::Array(_)) => break,
-                    Some(_) if i == last => {}
-                    _ => {
-                        names_object = true;
-                        at = None;
-                        break;
-                    }
-                }
-            }
-            // `names_object` without `at`: no declared path (ignored).
-            if names_object && at.is_none() || top && names_object && !v.is_object() && !v.is_null()
-            {
-                continue;
-            }
-            let mut cur = &mut pairs;
-            for (i, seg) in segments.iter().enumerate() {
-                let found = cur.iter().position(|(k, _)| k == seg);
-                if i == last {
-                    insert(cur, seg.clone(), v.clone());
-                    break;
-                }
-                let at = match found {
-                    Some(at) => at,
-                    None => {
-                        cur.push((seg.clone(), Json::Object(Vec::new())));
-                        cur.len() - 1
-                    }
-                };
-                let slot = &mut cur[at].1;
-                if !slot.is_object() {
-                    *slot = Json::Object(Vec::new());
-                }
-                let Json::Object(next) = slot else { break };
-                cur = next;
-            }
-        }
-        Cow::Owned(pairs)
-    }
-
     /// A document, nested object or subdocument: declared fields only.
     fn object<'a>(&mut self, schema: &Schema, input: Option<&Object<'a>>) -> Object<'a> {
-        let expanded = input.map(|m| self.expand_dotted_keys(schema, m));
+        let expanded = input.map(|m| expand_dotted_keys(schema, m, self.depth == 0));
         let mut input = Lookup {
             pairs: expanded.as_deref().map_or(&[], Vec::as_slice),
             next: 0,
@@ -670,7 +596,7 @@ impl Walker {
                 }
             }
         }
-        (!failed).then(|| Json::Object(out))
+        (!failed).then_some(Json::Object(out))
     }
 
     fn scalar<'a>(&mut self, kind: &Kind, rules: &Rules, v: Option<&Json<'a>>) -> Option<Json<'a>> {
@@ -869,6 +795,92 @@ fn cast_reason(kind: &Kind, v: &Json<'_>) -> Option<&'static str> {
         Kind::Number | Kind::Date if js::to_string(v).is_none() => Some("TypeError"),
         _ => None,
     }
+}
+
+/// Mongoose sets `{"a.b": 1}` as the path `a.b`, after the plain keys
+/// and in the input's order. A dotted key that names no declared path
+/// is ignored, and so is one that names a nested object with a value
+/// other than an object directly in a (sub)document. Parents that are
+/// not objects give way to one; a later key replaces what an earlier
+/// one set (COMPATIBILITY.md, `dotted-key-overlap`).
+fn expand_dotted_keys<'p, 'a>(
+    schema: &Schema,
+    m: &'p Object<'a>,
+    top: bool,
+) -> Cow<'p, Object<'a>> {
+    if !m.iter().any(|(k, _)| k.contains('.')) {
+        return Cow::Borrowed(m);
+    }
+    let (plain, dotted): (Vec<_>, Vec<_>) = m.iter().partition(|(k, _)| !k.contains('.'));
+    let mut pairs: Object<'a> = plain.into_iter().cloned().collect();
+    for (k, v) in dotted {
+        let segments: Vec<Cow<'a, str>> = match k {
+            Cow::Borrowed(b) => b.split('.').map(Cow::Borrowed).collect(),
+            Cow::Owned(o) => o.split('.').map(|s| Cow::Owned(s.to_string())).collect(),
+        };
+        let last = segments.len() - 1;
+        // A declared path: each segment but the last names a nested
+        // object, or the path goes on inside a Map, Mixed or array value.
+        let mut at = Some(schema);
+        let mut names_object = false;
+        for (i, seg) in segments.iter().enumerate() {
+            let kind = at.and_then(|s| s.field(seg)).map(|f| &f.kind);
+            at = None;
+            match kind {
+                Some(Kind::Object(inner)) => {
+                    at = Some(inner);
+                    names_object = i == last;
+                }
+                Some(Kind::Map(_) | Kind::Mixed | Kind::Array(_)) => break,
+                Some(_) if i == last => {}
+                _ => {
+                    names_object = true;
+                    at = None;
+                    break;
+                }
+            }
+        }
+        // `names_object` without `at`: no declared path (ignored).
+        if names_object && at.is_none() || top && names_object && !v.is_object() && !v.is_null() {
+            continue;
+        }
+        let mut cur = &mut pairs;
+        let mut sch = Some(schema);
+        for (i, seg) in segments.iter().enumerate() {
+            let found = cur.iter().position(|(k, _)| k == seg);
+            if i == last {
+                insert(cur, seg.clone(), v.clone());
+                break;
+            }
+            let at = match found {
+                Some(at) => at,
+                None => {
+                    cur.push((seg.clone(), Json::Object(Vec::new())));
+                    cur.len() - 1
+                }
+            };
+            sch = match sch.and_then(|s| s.field(seg)).map(|f| &f.kind) {
+                Some(Kind::Object(inner)) => Some(inner),
+                _ => None,
+            };
+            let slot = &mut cur[at].1;
+            match slot {
+                // Mongoose set that nested object's own dotted keys
+                // with it, before this key.
+                Json::Object(next) => {
+                    if let Some(inner) = sch {
+                        if let Cow::Owned(o) = expand_dotted_keys(inner, next, false) {
+                            *next = o;
+                        }
+                    }
+                }
+                _ => *slot = Json::Object(Vec::new()),
+            }
+            let Json::Object(next) = slot else { break };
+            cur = next;
+        }
+    }
+    Cow::Owned(pairs)
 }
 
 /// A map value is `[key, value]` entries: `new Map(value)`. `Err` holds the
