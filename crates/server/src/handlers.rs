@@ -130,7 +130,7 @@ struct WriteContext<'c> {
     caller: &'c Caller,
     /// Update: the stored document (its owner and protected fields may not
     /// change). Create: `None`.
-    stored: Option<&'c Map<String, Value>>,
+    stored: Option<&'c Object<'c>>,
     /// Which fields the request sent (a PATCH leaves a stored hash as it is).
     fresh: &'c dyn Fn(&str) -> bool,
     /// Protected fields the server itself put into the input.
@@ -186,10 +186,7 @@ fn prepare(
         }
     }
     if let Some(stored) = ctx.stored {
-        let stored_value = Value::Object(stored.clone());
-        if let Tree::Object(before) = Tree::from_value(&stored_value) {
-            policy::keeps_owner(ctx.caller, &res, &before, &doc)?;
-        }
+        policy::keeps_owner(ctx.caller, &res, stored, &doc)?;
         let changed = policy::protected_sent(ctx.caller, &res, &doc, Some(stored));
         if !changed.is_empty() {
             return Err(ApiError::ForbiddenFields(changed));
@@ -640,10 +637,13 @@ pub async fn update(
             .cpu()
             .run(move || {
                 let patch = body::parse_object(&body)?;
-                let before = Value::Object(stored.clone());
-                let Tree::Object(mut merged) = Tree::from_value(&before) else {
+                // The stored document, read once: the base of the merge and
+                // what the owner and protected fields are compared with.
+                let before = Value::Object(stored);
+                let Tree::Object(stored) = Tree::from_value(&before) else {
                     return Err(ApiError::internal("a stored document is not an object"));
                 };
+                let mut merged = stored.clone();
                 for (k, v) in patch {
                     // `_id` and `__v` were checked above; createdAt is
                     // immutable (as in Mongoose) and updatedAt is the server's.

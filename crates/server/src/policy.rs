@@ -20,7 +20,7 @@ use bson::{doc, Bson, Document};
 use onelastai_models::access::{self, OwnerKey, Who};
 use onelastai_models::engine::DefaultValue;
 use onelastai_models::json::{Json, Object};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 
 /// The filter that limits what `caller` may read of `res`: `None` for
@@ -253,17 +253,12 @@ pub fn protected_sent(
     caller: &Caller,
     res: &Resource,
     input: &Object<'_>,
-    stored: Option<&Map<String, Value>>,
+    stored: Option<&Object<'_>>,
 ) -> Vec<String> {
     if caller.is_admin() {
         return Vec::new();
     }
-    let stored = stored.map(|m| Value::Object(m.clone()));
-    let stored_tree = stored.as_ref().map(Json::from_value);
-    let stored_obj = match &stored_tree {
-        Some(Json::Object(o)) => Some(o),
-        _ => None,
-    };
+    let stored_obj = stored;
     let mut out = Vec::new();
     for path in access::protected_paths(res.collection.schema()) {
         let sent = access::values_at(input, &path);
