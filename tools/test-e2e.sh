@@ -2,7 +2,8 @@
 # End-to-end: builds the package, the server, the database launcher and the
 # web app (Turbopack and webpack builds), type-checks the app, then drives the
 # product in headless Chromium (tests/e2e): two people, an administrator and a
-# hostile site. Screenshots land in target/screenshots/.
+# hostile site; every tests/e2e/*.test.mjs file, one after another, each
+# starting its own stack. Screenshots land in target/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -32,5 +33,5 @@ step "web app: tsc --noEmit (strict)"
 (cd www && npx tsc --noEmit)
 
 step "end-to-end tests in headless Chromium"
-(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && node --test --test-concurrency=1 e2e.test.mjs)
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && node --test --test-concurrency=1 ./*.test.mjs)
 echo "screenshots: target/screenshots/"
