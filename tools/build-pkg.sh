@@ -14,7 +14,7 @@ WASM_BINDGEN_VERSION=0.2.130
 TARGET=wasm32-unknown-unknown
 OUT_NAME=models
 BUILT="target/$TARGET/wasm-release/onelastai_models_wasm.wasm"
-TOOLS=tests/pkg   # its node_modules holds wasm-opt (npm binaryen; Debian's is broken)
+TOOLS=tools/wasm-opt   # its node_modules holds wasm-opt (npm binaryen; Debian's is broken), nothing else
 
 step() { printf '==> %s\n' "$*"; }
 
@@ -29,7 +29,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
 fi
 # Reinstalled when the lockfile changed since the last install.
 if ! cmp -s "$TOOLS/package-lock.json" "$TOOLS/node_modules/.installed-lock.json"; then
-  step "npm ci ($TOOLS: binaryen for wasm-opt, and the test tools)"
+  step "npm ci ($TOOLS: binaryen for wasm-opt)"
   npm ci --prefix "$TOOLS" --no-audit --no-fund --loglevel=error
   cp "$TOOLS/package-lock.json" "$TOOLS/node_modules/.installed-lock.json"
 fi

@@ -24,6 +24,12 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   bash tools/setup.sh --browser
 fi
+# The test tools (tsc, Ajv, playwright-core): reinstalled when the lockfile changed.
+if ! cmp -s tests/pkg/package-lock.json tests/pkg/node_modules/.installed-lock.json; then
+  step "npm ci (tests/pkg: the package's test tools)"
+  npm ci --prefix tests/pkg --no-audit --no-fund --loglevel=error
+  cp tests/pkg/package-lock.json tests/pkg/node_modules/.installed-lock.json
+fi
 
 failed_suites=()
 log=$(mktemp)
