@@ -34,6 +34,8 @@ pub mod engine;
 pub mod index;
 pub mod js;
 pub mod json;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod json_schema;
 #[cfg(feature = "server")]
 pub mod storage;
 
