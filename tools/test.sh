@@ -19,6 +19,10 @@ ok() { passed=$((passed + 1)); }
 step "setup (Rust components, wasm target, Chromium, Mongoose)"
 bash tools/setup.sh --browser
 
+step "tools/run.sh refuses ports that other processes hold (run.sh --check; no build)"
+bash tools/test-run.sh
+ok
+
 step "format: cargo fmt --check"
 cargo fmt --all -- --check
 ok
