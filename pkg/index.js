@@ -1,11 +1,18 @@
 // @onelastai/models for browsers and bundlers: wasm-bindgen's `web` output.
-// Call `await init()` once (in a client component's effect, or a shared
-// loader) before any other function; it fetches and instantiates the
-// WebAssembly module the first time and resolves at once afterwards.
+// Call `init()` once (in a client component's effect, or a shared loader)
+// before any other function; it fetches and instantiates the WebAssembly
+// module the first time and resolves at once afterwards. No top-level await:
+// the package loads under any bundler target.
 import initWasm from './web/models.js';
+import { validate } from './web/api.js';
+import { makeSchemas } from './standard.js';
 
-export * from './web/models.js';
+export * from './web/api.js';
 export { collections } from './collections.js';
+export { jsonSchemas } from './json-schemas.js';
+export { formatError, addLocale, locales, labelOf, paramsOf, fieldAt } from './errors.js';
+
+export const { schemas, schemaOf } = makeSchemas(validate);
 
 let loading;
 

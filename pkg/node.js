@@ -1,8 +1,15 @@
 // @onelastai/models for Node: wasm-bindgen's Node ESM output, which loads
 // the WebAssembly module synchronously on import. `init()` exists so that code
 // shared with the browser entry runs unchanged; here it resolves at once.
-export * from './node/models.js';
+import { validate } from './node/api.js';
+import { makeSchemas } from './standard.js';
+
+export * from './node/api.js';
 export { collections } from './collections.js';
+export { jsonSchemas } from './json-schemas.js';
+export { formatError, addLocale, locales, labelOf, paramsOf, fieldAt } from './errors.js';
+
+export const { schemas, schemaOf } = makeSchemas(validate);
 
 /** Already loaded in Node: resolves at once. */
 export function init() {

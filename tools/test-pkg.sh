@@ -49,7 +49,7 @@ node_suite() {
   if [ "$status" -ne 0 ] || [ "${fail:-1}" != 0 ]; then failed_suites+=("$suite"); fi
 }
 
-node_suite node vectors.test.mjs api.test.mjs shape.test.mjs
+node_suite node vectors.test.mjs api.test.mjs shape.test.mjs json-schema.test.mjs
 node_suite chromium browser.test.mjs
 
 step "typescript: tsc --strict --noEmit (consumer.ts; every vector answer as its declared type)"

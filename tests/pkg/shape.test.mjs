@@ -43,6 +43,10 @@ function plainJsonProblems(v, at = '$', out = [], dates = true) {
   return out;
 }
 
+// The ErrorKind union and the params of each kind, as index.d.ts documents them.
+const ERROR_KINDS = ['required', 'enum', 'min', 'max', 'maxlength', 'minlength', 'regexp', 'user defined', 'cast'];
+const PARAMS = { maxlength: ['maxlength', 'length'], enum: ['values'], min: ['min'], max: ['max'], cast: ['type'] };
+
 function shapeProblems(r) {
   const problems = plainJsonProblems(r);
   const keys = Object.keys(r).sort().join(',');
@@ -50,10 +54,21 @@ function shapeProblems(r) {
   if (r.ok === false) {
     if (keys !== 'errors,ok') problems.push(`keys ${keys}`);
     for (const e of r.errors) {
-      const extra = Object.keys(e).filter((k) => !['path', 'kind', 'message', 'value'].includes(k));
+      const extra = Object.keys(e).filter((k) => !['path', 'kind', 'message', 'value', 'params'].includes(k));
       if (extra.length) problems.push(`FieldError has ${extra}`);
       for (const k of ['path', 'kind', 'message']) {
         if (typeof e[k] !== 'string') problems.push(`FieldError.${k} is ${typeof e[k]}`);
+      }
+      if (!ERROR_KINDS.includes(e.kind)) problems.push(`FieldError.kind is ${e.kind}, not an ErrorKind`);
+      const params = e.params;
+      if (typeof params !== 'object' || params === null || Array.isArray(params)) problems.push('FieldError.params is not an object');
+      else {
+        const allowed = PARAMS[e.kind] ?? [];
+        const bad = Object.keys(params).filter((k) => !allowed.includes(k));
+        if (bad.length) problems.push(`FieldError.params of ${e.kind} has ${bad}`);
+        for (const k of allowed.filter((k) => k !== 'length')) {
+          if (!(k in params)) problems.push(`FieldError.params of ${e.kind} lacks ${k}`);
+        }
       }
     }
   }

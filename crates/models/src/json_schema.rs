@@ -395,6 +395,114 @@ impl Writer {
     }
 }
 
+/// One path of a collection with what a form needs to know about it: its
+/// type, whether it is required, its limits, enum values and default. Array
+/// positions are written `$`, map keys `$*` (`messages.$.role`,
+/// `quotas.$*`), as Mongoose writes such paths.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormField {
+    /// The dotted path.
+    pub path: String,
+    /// `string`, `number`, `boolean`, `date`, `objectId`, `mixed`, `map`, `array` or `object`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `required: true` (a string must not be empty either).
+    pub required: bool,
+    /// `maxlength`, in UTF-16 code units (JavaScript's `length`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// `min`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// `max`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// The enum values.
+    #[serde(rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub values: Option<&'static [&'static str]>,
+    /// The default value; `"now"` for the time of validation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    /// Never returned by the server.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+    /// Set by the server or an admin only.
+    #[serde(skip_serializing_if = "std::ops::Not::not", rename = "protected")]
+    pub is_protected: bool,
+}
+
+/// Every path of `collection` (`_id` first, then the declared fields in
+/// order, each followed by the paths below it), for forms and for the
+/// package's typed paths.
+pub fn form_fields(collection: Collection) -> Vec<FormField> {
+    let mut out = Vec::new();
+    let schema = collection.schema();
+    if schema.has_id {
+        out.push(form_field("_id".into(), &Kind::ObjectId, &Rules::default()));
+    }
+    fields_below(schema, "", &mut out);
+    out
+}
+
+fn fields_below(schema: &Schema, prefix: &str, out: &mut Vec<FormField>) {
+    for f in schema.fields {
+        let path = format!("{prefix}{}", f.name);
+        kind_paths(&f.kind, &f.rules, path, out);
+    }
+}
+
+fn kind_paths(kind: &Kind, rules: &Rules, path: String, out: &mut Vec<FormField>) {
+    out.push(form_field(path.clone(), kind, rules));
+    match kind {
+        Kind::Object(s) => fields_below(s, &format!("{path}."), out),
+        Kind::Array(inner) => {
+            let item = format!("{path}.$");
+            if let Kind::Object(s) = inner {
+                out.push(form_field(item.clone(), inner, &Rules::default()));
+                if s.has_id {
+                    out.push(form_field(
+                        format!("{item}._id"),
+                        &Kind::ObjectId,
+                        &Rules::default(),
+                    ));
+                }
+                fields_below(s, &format!("{item}."), out);
+            } else {
+                kind_paths(inner, &Rules::default(), item, out);
+            }
+        }
+        Kind::Map(inner) => kind_paths(inner, &Rules::default(), format!("{path}.$*"), out),
+        _ => {}
+    }
+}
+
+fn form_field(path: String, kind: &Kind, rules: &Rules) -> FormField {
+    FormField {
+        path,
+        kind: match kind {
+            Kind::Enum(_) => "string",
+            other => other.type_name(),
+        },
+        required: rules.required,
+        max_length: rules.maxlength,
+        min: rules.min,
+        max: rules.max,
+        values: match kind {
+            Kind::Enum(values) => Some(values),
+            _ => None,
+        },
+        default: rules.default.map(|d| match d {
+            DefaultValue::Bool(b) => Value::Bool(b),
+            DefaultValue::Number(n) => js::number_value(n),
+            DefaultValue::Str(s) => Value::from(s),
+            DefaultValue::Now => Value::from("now"),
+        }),
+        secret: rules.secret,
+        is_protected: rules.protected,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,6 +543,11 @@ mod tests {
             assert!(required.contains(&json!(name)), "{name}");
         }
         assert!(!required.contains(&json!("bio")));
+        let fields = form_fields(Collection::Users);
+        let bio = fields.iter().find(|f| f.path == "bio").unwrap();
+        assert_eq!(bio.max_length, Some(500));
+        assert!(fields.iter().any(|f| f.path == "backupCodes.$"));
+        assert!(fields.iter().any(|f| f.path == "socialLinks.github"));
         let input = schema_for("users", Direction::Input, Target::OpenApi30).unwrap();
         assert_eq!(input["required"], json!(["id", "email"]));
         assert_eq!(input["properties"]["bio"]["nullable"], true);

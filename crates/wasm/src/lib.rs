@@ -61,10 +61,58 @@ export interface ValidateFieldOptions extends ValidateOptions {
     document?: unknown;
 }
 
-/** A collection and its indexes, as data. */
+/** A collection as data: its name, HTTP route, model type, indexes and form fields. */
 export interface CollectionInfo {
     name: CollectionName;
+    /** The server's route segment (`usersessions` -> `user-sessions`): `/api/<route>`. */
+    route: string;
+    /** The TypeScript type of its documents (`UserSession`). */
+    model: string;
     indexes: IndexSpec[];
+    /** Every path, in declaration order, with what a form needs (see `FormField`). */
+    fields: FormField[];
+}
+
+/**
+ * One path of a collection, for building a form. Array positions are
+ * written `$`, map keys `$*` (`messages.$.role`).
+ */
+export interface FormField {
+    path: string;
+    type: "string" | "number" | "boolean" | "date" | "objectId" | "mixed" | "map" | "array" | "object";
+    required: boolean;
+    /** In UTF-16 code units (JavaScript's `length`), as Mongoose counts. */
+    maxLength?: number;
+    min?: number;
+    max?: number;
+    enum?: string[];
+    /** The default value; `"now"` for the time of validation. */
+    default?: string | number | boolean;
+    /** Never returned by the server. */
+    secret?: true;
+    /** Set by the server or an admin only. */
+    protected?: true;
+}
+
+/**
+ * Machine-readable details of a `FieldError`, by kind: `maxlength`
+ * `{ maxlength, length }` (UTF-16 units; no `length` for a secret value),
+ * `enum` `{ values }`, `min` `{ min }`, `max` `{ max }`, `cast` `{ type }`
+ * (a `FormField` type), `{}` for `required` and `user defined`.
+ */
+export interface ErrorParams {
+    maxlength?: number;
+    length?: number;
+    minlength?: number;
+    values?: readonly string[];
+    min?: number;
+    max?: number;
+    type?: FormField["type"];
+}
+
+export interface FieldError {
+    /** Machine-readable details (see `ErrorParams`), added by the package's entry points. */
+    params: ErrorParams;
 }
 
 /** What `isSubscriptionValid` reads of a subscription. */

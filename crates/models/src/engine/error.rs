@@ -61,7 +61,6 @@ pub struct FieldError {
     /// Dotted path with array indices, e.g. `messages.0.role`.
     pub path: String,
     /// Which rule failed.
-    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub kind: ErrorKind,
     /// Mongoose's default wording, meant for people.
     pub message: String,
