@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the @onelastai/models package (tools/build-pkg.sh) and runs its
-# suites: the vectors and the API in Node, the vectors in headless Chromium,
-# the runtime shapes, the TypeScript consumer and the real outputs under
-# `tsc --strict`, and the .d.ts snapshot. Prints a closing line per suite and
+# suites: the vectors and the API in Node, the JSON Schemas against the
+# vectors with Ajv, error params and formatError, the Standard Schemas, the
+# vectors in headless Chromium, the runtime shapes, the TypeScript consumers
+# (consumer.ts, types/standard.ts) and the real outputs under `tsc --strict`,
+# the .d.ts snapshot, and the runnable README snippets. Prints a closing line per suite and
 # the package size; exits non-zero if any suite fails.
 #
 #   bash tools/test-pkg.sh                    build and test
@@ -49,7 +51,7 @@ node_suite() {
   if [ "$status" -ne 0 ] || [ "${fail:-1}" != 0 ]; then failed_suites+=("$suite"); fi
 }
 
-node_suite node vectors.test.mjs api.test.mjs shape.test.mjs json-schema.test.mjs
+node_suite node vectors.test.mjs api.test.mjs shape.test.mjs json-schema.test.mjs errors.test.mjs standard.test.mjs
 node_suite chromium browser.test.mjs
 
 step "typescript: tsc --strict --noEmit (consumer.ts; every vector answer as its declared type)"
