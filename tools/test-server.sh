@@ -7,8 +7,8 @@
 # spare loopback port with a temporary data dir, installs Mongoose for the interop test
 # when missing (npm ci in tests/mongoose), runs `cargo test -p onelastai-server` (unit
 # tests, then the HTTP integration tests in crates/server/tests/api, which include the
-# Mongoose interop script tests/interop/interop.js and the outage test with its own
-# devdb), and stops the database on exit. Exit status: the tests'.
+# Mongoose interop script tests/interop/interop.js, the outage test with its own
+# devdb, and the OpenAPI checks with Redocly and Ajv from tests/openapi), and stops the database on exit. Exit status: the tests'.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +29,10 @@ trap cleanup EXIT
 if [[ ! -d "$root/tests/mongoose/node_modules/mongoose" ]]; then
   step "installing Mongoose for the interop test (npm ci in tests/mongoose)"
   (cd "$root/tests/mongoose" && npm ci --no-audit --no-fund)
+fi
+if [[ ! -d "$root/tests/openapi/node_modules/@redocly/openapi-core" || ! -d "$root/tests/openapi/node_modules/ajv-formats" ]]; then
+  step "installing the OpenAPI checkers, Redocly and Ajv (npm ci in tests/openapi)"
+  (cd "$root/tests/openapi" && npm ci --no-audit --no-fund)
 fi
 
 port="$(spare_port)"

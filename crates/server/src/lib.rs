@@ -19,6 +19,7 @@ pub mod error;
 pub mod handlers;
 pub mod idempotency;
 pub mod indexes;
+pub mod openapi;
 pub mod password;
 pub mod policy;
 pub mod query;
@@ -29,14 +30,15 @@ pub mod work;
 pub use auth::Caller;
 pub use config::{Config, LogFormat};
 pub use error::{ApiError, Result};
+pub use openapi::{Endpoint, Op, Routes};
 pub use store::Store;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
+use onelastai_models::Collection;
 use password::PasswordHasher;
 use serde_json::json;
 use std::future::Future;
@@ -240,33 +242,171 @@ fn fit_open_files(mut limits: connections::ConnectionLimits) -> connections::Con
     limits
 }
 
-/// The router: health, readiness, the auth routes and the 17 collections.
+/// Every route the server has, each next to its description in
+/// `/openapi.json` (see [`openapi`]): a new route is one more [`Endpoint`]
+/// here, whose [`Op`] says who may call it, what it takes and what it answers.
+pub fn routes() -> Routes {
+    use onelastai_models::access::Operation;
+    use openapi::{Body, Caller as May, Param};
+    let status = |value: &str| {
+        Body::Schema(json!({
+            "type": "object",
+            "required": ["status"],
+            "properties": { "status": { "const": value } },
+        }))
+    };
+    let session = || {
+        Body::Schema(json!({
+            "type": "object",
+            "required": ["token", "expiresAt", "user"],
+            "properties": {
+                "token": { "type": "string", "description": "The session token: send it as `Authorization: Bearer <token>`. Shown once." },
+                "expiresAt": { "type": "string", "format": "date-time" },
+                "user": { "$ref": "#/components/schemas/User" },
+            },
+        }))
+    };
+    let strings = |names: &[&str]| {
+        let properties: serde_json::Map<String, serde_json::Value> = names
+            .iter()
+            .map(|n| (n.to_string(), json!({ "type": "string" })))
+            .collect();
+        Body::Schema(json!({ "type": "object", "required": names, "properties": properties }))
+    };
+    Routes::new()
+        .add(Endpoint::service("/health").get(
+            health,
+            Op::new("health", "The process is up").answers(200, "Up.", Some(status("ok"))),
+        ))
+        .add(Endpoint::service("/ready").get(
+            ready,
+            Op::new("ready", "The database answers and the indexes are ensured")
+                .answers(200, "Ready.", Some(status("ready"))),
+        ))
+        .add(Endpoint::service("/openapi.json").get(
+            openapi::serve_document,
+            Op::new("openapi", "This document (OpenAPI 3.1)")
+                .answers(200, "The document.", Some(Body::Schema(json!({ "type": "object" })))),
+        ))
+        .add(Endpoint::new("/api/auth/sign-up").post(
+            auth::sign_up,
+            Op::new("signUp", "Create a password account and sign in")
+                .describe("Any profile field of `UserInput` may be sent too; the server sets `id`, `role: \"user\"`, `emailVerified: false` and `isActive: true`.")
+                .tag("auth")
+                .collection(Collection::Users)
+                .body(strings(&["email", "password"]))
+                .answers(201, "Signed up and in.", Some(session()))
+                .errors(&[403, 409, 422]),
+        ))
+        .add(Endpoint::new("/api/auth/sign-in").post(
+            auth::sign_in,
+            Op::new("signIn", "Sign in with email and password")
+                .describe("After 5 failures for one email, or 20 from one client, within 15 minutes: 429 until the window passes.")
+                .tag("auth")
+                .body(strings(&["email", "password"]))
+                .answers(200, "Signed in.", Some(session()))
+                .errors(&[401, 429]),
+        ))
+        .add(Endpoint::new("/api/auth/sign-out").post(
+            auth::sign_out,
+            Op::new("signOut", "End the session")
+                .tag("auth")
+                .caller(May::Session)
+                .answers(204, "Signed out; the token is refused from now on.", None),
+        ))
+        .add(Endpoint::new("/api/auth/me").get(
+            auth::me,
+            Op::new("me", "The signed-in user")
+                .tag("auth")
+                .caller(May::SessionOrService)
+                .answers(200, "The session's user (`user: null, service: true` for the service token).", Some(Body::Schema(json!({
+                    "type": "object",
+                    "required": ["user"],
+                    "properties": {
+                        "user": { "oneOf": [{ "$ref": "#/components/schemas/User" }, { "type": "null" }] },
+                        "service": { "const": true },
+                    },
+                })))),
+        ))
+        .add(Endpoint::new("/api/auth/password").post(
+            auth::change_password,
+            Op::new("changePassword", "Change the password (the current one is required)")
+                .describe("The new password meets the users rules; the caller's other sessions end.")
+                .tag("auth")
+                .caller(May::Session)
+                .body(strings(&["current", "new"]))
+                .answers(204, "Changed.", None)
+                .errors(&[422]),
+        ))
+        .add(Endpoint::new("/api/app-configs/public").get(
+            handlers::list_public,
+            Op::new("listPublicAppConfigs", "The app configs with `isPublic: true`, to anyone")
+                .collection(Collection::AppConfigs)
+                .param(Param::ListQuery)
+                .answers(200, "A page of public configs.", Some(Body::Page))
+                .errors(&[400]),
+        ))
+        .add(
+            Endpoint::new("/api/{collection}")
+                .get(
+                    handlers::list,
+                    Op::new("list", "List the documents the caller may read")
+                        .caller(May::Rule(Operation::Read))
+                        .param(Param::ListQuery)
+                        .answers(200, "A page, in sort order.", Some(Body::Page))
+                        .errors(&[400, 403]),
+                )
+                .post(
+                    handlers::create,
+                    Op::new("create", "Create a document")
+                        .describe("Validated by the models crate: cast, normalised, defaults filled, unknown keys dropped. The answer is the stored document (`Location` names it).")
+                        .caller(May::Rule(Operation::Create))
+                        .param(Param::IdempotencyKey)
+                        .body(Body::Input)
+                        .answers(201, "Created.", Some(Body::Output))
+                        .errors(&[403, 409, 422]),
+                ),
+        )
+        .add(
+            Endpoint::new("/api/{collection}/{id}")
+                .get(
+                    handlers::read,
+                    Op::new("read", "Read one document")
+                        .caller(May::Rule(Operation::Read))
+                        .answers(200, "The document.", Some(Body::Output))
+                        .errors(&[400, 403, 404]),
+                )
+                .patch(
+                    handlers::update,
+                    Op::new("update", "Change top-level fields of a document")
+                        .describe("The merged document is validated as a whole and stored with `__v + 1`; a document changed since the `__v` sent is refused with 409, never overwritten.")
+                        .caller(May::Rule(Operation::Update))
+                        .param(Param::IfMatch)
+                        .body(Body::Patch)
+                        .answers(200, "The changed document.", Some(Body::Output))
+                        .errors(&[403, 404, 409, 422, 428]),
+                )
+                .delete(
+                    handlers::remove,
+                    Op::new("delete", "Delete a document")
+                        .caller(May::Rule(Operation::Delete))
+                        .param(Param::IfMatch)
+                        .answers(204, "Deleted.", None)
+                        .errors(&[400, 403, 404, 409]),
+                ),
+        )
+}
+
+/// The router: [`routes`], the caller identified on every `/api` route.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/api/auth/sign-up", post(auth::sign_up))
-        .route("/api/auth/sign-in", post(auth::sign_in))
-        .route("/api/auth/sign-out", post(auth::sign_out))
-        .route("/api/auth/me", get(auth::me))
-        .route("/api/auth/password", post(auth::change_password))
-        .route("/api/app-configs/public", get(handlers::list_public))
-        .route(
-            "/api/{collection}",
-            get(handlers::list).post(handlers::create),
-        )
-        .route(
-            "/api/{collection}/{id}",
-            get(handlers::read)
-                .patch(handlers::update)
-                .delete(handlers::remove),
-        )
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::authenticate,
-        ));
+    let (service, api) = routes().into_routers();
+    let api = api.route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        auth::authenticate,
+    ));
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
-        .route("/health", get(health))
-        .route("/ready", get(ready))
+        .merge(service)
         .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

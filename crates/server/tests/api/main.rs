@@ -3,6 +3,7 @@
 //! module per proof point of the server issue.
 
 mod common;
+mod contract;
 #[path = "../../../models/tests/support/vectors.rs"]
 mod vector_files;
 
@@ -13,6 +14,7 @@ mod bad_input;
 mod crud;
 mod duplicates;
 mod interop;
+mod openapi;
 mod outage;
 mod policy;
 mod secrets;

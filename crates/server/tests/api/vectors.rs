@@ -14,9 +14,13 @@
 //!   `calculateExpiryDate` gives for the start date the server used;
 //! - the cases the server refuses with 400 (a `$` key, or a `.` key it would
 //!   store: `forbidden_key`; an array in an array on FerretDB:
-//!   `nested_array`) are pinned below by name, and counted.
+//!   `nested_array`) are pinned below by name, and counted;
+//! - every answer (201, 422, 400, and the 204 of each delete) validates
+//!   against `/openapi.json`'s schema for its route and status (Ajv, see
+//!   [`crate::contract`]).
 
 use crate::common::{iso_within, now_ms, TestServer};
+use crate::contract::Answers;
 use crate::vector_files;
 use onelastai_models::Collection;
 use serde_json::{json, Value};
@@ -283,6 +287,7 @@ async fn every_vector_over_http_agrees_with_mongoose() {
     let mut diffs: Vec<String> = Vec::new();
     let mut questions: Vec<Value> = Vec::new();
     let mut asks: Vec<Ask> = Vec::new();
+    let mut contract = Answers::default();
     for c in Collection::ALL {
         let route = c.route();
         for case in vector_files::cases(c.name()) {
@@ -293,6 +298,7 @@ async fn every_vector_over_http_agrees_with_mongoose() {
             let t0 = now_ms();
             let r = server.post(&format!("/api/{route}"), input).await;
             let t1 = now_ms();
+            contract.record("post", &format!("/api/{route}"), &r, &name);
             let window = (t0, t1);
             let pinned = REFUSED.iter().find(|(rt, n, code)| {
                 *rt == route && *n == name && (*code != "nested_array" || !nested_arrays)
@@ -389,6 +395,7 @@ async fn every_vector_over_http_agrees_with_mongoose() {
             }
             let id = r.json["_id"].as_str().unwrap_or_default().to_string();
             let del = server.delete(&format!("/api/{route}/{id}")).await;
+            contract.record("delete", &format!("/api/{route}/{id}"), &del, &name);
             if del.status != 204 {
                 diffs.push(format!("{tag}: delete {}", del.status));
             }
@@ -443,6 +450,11 @@ async fn every_vector_over_http_agrees_with_mongoose() {
         "vectors over HTTP: {cases} cases: {created} created (201; {fills} expiry dates filled and {validity} isValid answers checked against Mongoose), {invalid} rejected with the file's errors (422), {refused} refused by name (400); {} differences",
         diffs.len()
     );
+    // The contract: every answer fits the OpenAPI document's schema for its status.
+    match contract.check(&server).await {
+        Ok(report) => println!("{}", report.trim()),
+        Err(report) => diffs.push(format!("answers that do not fit /openapi.json:\n{report}")),
+    }
     assert!(
         diffs.is_empty(),
         "{} differences:\n{}",
