@@ -74,6 +74,9 @@ if [ "$ts_fail" -ne 0 ]; then failed_suites+=(typescript); fi
 step "snapshot: pkg/*.d.ts against tests/pkg/snapshot/"
 node tests/pkg/dts-snapshot.mjs || failed_suites+=(snapshot)
 
+step "readme: every \`\`\`js runnable block of README.md and pkg/README.md, as written"
+node tools/check-readme-snippets.mjs || failed_suites+=(readme)
+
 step "size (benchmark, no budget assertion)"
 node tests/pkg/bench/size.mjs
 
