@@ -135,7 +135,8 @@ pub fn client(peer: Option<SocketAddr>, headers: &HeaderMap, trusted: &[IpAddr])
     }
 }
 
-fn sha256_hex(s: &str) -> String {
+/// The hex SHA-256 of `s` (what the server keeps of tokens and emails).
+pub(crate) fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
@@ -253,7 +254,7 @@ async fn session_user(app: &AppState, token: &str) -> Result<Option<SessionUser>
 }
 
 /// `N` bytes from the operating system's random source.
-fn random_bytes<const N: usize>() -> [u8; N] {
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     let mut bytes = [0_u8; N];
     OsRng.fill_bytes(&mut bytes);
@@ -261,7 +262,7 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 /// 256 random bits as base64url, and the SHA-256 the server keeps.
-fn new_token() -> (String, String) {
+pub(crate) fn new_token() -> (String, String) {
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>());
     let hash = sha256_hex(&token);
     (token, hash)
@@ -337,7 +338,7 @@ async fn open_session(
 }
 
 /// Records a sign-in attempt as an `analyticsevents` document.
-async fn record(
+pub(crate) async fn record(
     app: &AppState,
     name: &str,
     user_id: Option<&str>,
@@ -369,8 +370,24 @@ async fn record(
     }
 }
 
+/// The events that count toward the sign-in lockout: wrong passwords and
+/// wrong two-factor codes.
+const FAILURES: &[&str] = &["sign_in_failed", "two_factor_failed"];
+
 /// 429 when the email or the client address failed too often lately.
-async fn check_lockout(app: &AppState, email_hash: &str, client: &Client) -> Result<()> {
+pub(crate) async fn check_lockout(app: &AppState, email_hash: &str, client: &Client) -> Result<()> {
+    check_limit(app, FAILURES, email_hash, client).await
+}
+
+/// 429 when the email or the client address has, within [`WINDOW`], as many
+/// auth events named `events` as the sign-in limits allow
+/// ([`MAX_FAILURES_PER_EMAIL`], [`MAX_FAILURES_PER_CLIENT`]).
+pub(crate) async fn check_limit(
+    app: &AppState,
+    events: &[&str],
+    email_hash: &str,
+    client: &Client,
+) -> Result<()> {
     let now = now()?.millis();
     let window_ms = i64::try_from(WINDOW.as_millis()).unwrap_or(i64::MAX);
     let since = DateTime::from_millis(now - window_ms);
@@ -386,7 +403,7 @@ async fn check_lockout(app: &AppState, email_hash: &str, client: &Client) -> Res
     ] {
         let mut f = doc! {
             "eventType": "auth",
-            "eventName": "sign_in_failed",
+            "eventName": { "$in": events },
             "timestamp": { "$gte": since },
         };
         f.extend(filter);
@@ -415,7 +432,7 @@ async fn check_lockout(app: &AppState, email_hash: &str, client: &Client) -> Res
     Ok(())
 }
 
-fn string_field(body: &Map<String, Value>, name: &str) -> Result<String> {
+pub(crate) fn string_field(body: &Map<String, Value>, name: &str) -> Result<String> {
     match body.get(name) {
         Some(Value::String(s)) => Ok(s.clone()),
         _ => Err(ApiError::bad_request(
@@ -426,7 +443,7 @@ fn string_field(body: &Map<String, Value>, name: &str) -> Result<String> {
 }
 
 /// Parses a small JSON object body on the workers.
-async fn small_object(app: &AppState, body: JsonBody) -> Result<Map<String, Value>> {
+pub(crate) async fn small_object(app: &AppState, body: JsonBody) -> Result<Map<String, Value>> {
     let JsonBody(bytes) = body;
     app.cpu()
         .run(move || {
@@ -437,7 +454,7 @@ async fn small_object(app: &AppState, body: JsonBody) -> Result<Map<String, Valu
 }
 
 /// The answer of a successful sign-up or sign-in.
-async fn signed_in(
+pub(crate) async fn signed_in(
     app: &AppState,
     user_oid: ObjectId,
     client: &Client,
@@ -543,7 +560,7 @@ pub async fn sign_in(
         .find_one(
             Collection::Users.name(),
             doc! { "email": &email },
-            Some(doc! { "_id": 1, "id": 1, "password": 1, "isActive": 1 }),
+            Some(doc! { "_id": 1, "id": 1, "password": 1, "isActive": 1, "twoFactorEnabled": 1 }),
         )
         .await?;
     let active = user
@@ -560,6 +577,13 @@ pub async fn sign_in(
     let oid = user.as_ref().and_then(|u| u.get_object_id("_id").ok());
     match (matches, oid) {
         (true, Some(oid)) => {
+            let two_factor = user
+                .as_ref()
+                .is_some_and(|u| u.get_bool("twoFactorEnabled").unwrap_or(false));
+            if two_factor {
+                // The password was right; the second step completes the sign-in.
+                return crate::twofactor::challenge(&app, oid, &email_hash);
+            }
             record(&app, "sign_in_succeeded", user_id, &email_hash, &client).await;
             let now = now()?;
             let touch = doc! { "$set": { "lastLoginAt": DateTime::from_millis(now.millis()) } };
@@ -575,7 +599,7 @@ pub async fn sign_in(
     }
 }
 
-fn session_of(caller: &Caller) -> Result<&SessionUser> {
+pub(crate) fn session_of(caller: &Caller) -> Result<&SessionUser> {
     match caller {
         Caller::User(u) => Ok(u),
         _ => Err(ApiError::Unauthorized),
@@ -596,6 +620,104 @@ pub async fn sign_out(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/auth/sign-out-everywhere`: every session of the caller ends,
+/// this one included (204).
+pub async fn sign_out_everywhere(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<StatusCode> {
+    let user = session_of(&caller)?;
+    end_sessions(&app, user.oid, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every active session of `user`, except `keep`.
+pub(crate) async fn end_sessions(
+    app: &AppState,
+    user: ObjectId,
+    keep: Option<ObjectId>,
+) -> Result<u64> {
+    let mut filter = doc! { "userId": user, "isActive": true };
+    if let Some(keep) = keep {
+        filter.insert("_id", doc! { "$ne": keep });
+    }
+    Ok(app
+        .store()
+        .update_many(
+            Collection::UserSessions.name(),
+            filter,
+            doc! { "$set": { "isActive": false } },
+        )
+        .await?)
+}
+
+/// A stored user's `__v`.
+fn version_of(doc: &bson::Document) -> i64 {
+    match doc.get("__v") {
+        Some(Bson::Int32(n)) => i64::from(*n),
+        Some(Bson::Int64(n)) => *n,
+        _ => 0,
+    }
+}
+
+/// Sets and unsets server-owned fields of the stored user `stored`: the
+/// whole resulting document is validated by the users model first (the
+/// spec's rules, the two-factor backup-code rule included), then written
+/// with `updatedAt` and `__v + 1`, only if the user is still at the version
+/// read. `Ok(false)`: it changed meanwhile and nothing was written (a
+/// single-use token or code used twice at once is used once).
+pub(crate) async fn write_user(
+    app: &AppState,
+    stored: &bson::Document,
+    set: bson::Document,
+    unset: &[&str],
+) -> Result<bool> {
+    let oid = stored
+        .get_object_id("_id")
+        .map_err(|_| ApiError::internal("a user without an ObjectId"))?;
+    let now = now()?;
+    let mut merged = crate::codec::to_json(stored);
+    merged.extend(crate::codec::to_json(&set));
+    for k in unset {
+        merged.remove(*k);
+    }
+    let checked = app
+        .cpu()
+        .run(move || Collection::Users.validate(&Value::Object(merged), now))
+        .await?;
+    if let Err(errors) = checked {
+        return Err(ApiError::Validation {
+            errors,
+            truncated: false,
+        });
+    }
+    let version = version_of(stored);
+    let next = version + 1;
+    let mut set = set;
+    set.insert("updatedAt", DateTime::from_millis(now.millis()));
+    set.insert(
+        "__v",
+        i32::try_from(next).map_or(Bson::Int64(next), Bson::Int32),
+    );
+    let mut update = doc! { "$set": set };
+    if !unset.is_empty() {
+        let fields: bson::Document = unset
+            .iter()
+            .map(|k| ((*k).to_string(), Bson::String(String::new())))
+            .collect();
+        update.insert("$unset", fields);
+    }
+    let mut filter = doc! { "_id": oid };
+    match stored.get("__v") {
+        Some(v) => filter.insert("__v", v.clone()),
+        None => filter.insert("__v", doc! { "$exists": false }),
+    };
+    Ok(app
+        .store()
+        .update_one(Collection::Users.name(), filter, update)
+        .await?)
 }
 
 /// `GET /api/auth/me`: `{user}` of the session (`{user: null, service: true}`

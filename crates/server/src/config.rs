@@ -5,6 +5,8 @@
 //! [`HELP`].
 
 use crate::connections::ConnectionLimits;
+use crate::keyring::KeyRing;
+use crate::mailer::{smtp_url, MailConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -43,6 +45,21 @@ Configuration comes from the environment:
     TRUSTED_PROXIES      comma-separated addresses whose X-Forwarded-For is
                          believed (default 127.0.0.1,::1: the web app); used for
                          per-client sign-in limits and session records
+    APP_ENV              `development` (default) or `production`; production needs
+                         SMTP and never has the mail outbox or /api/dev/outbox
+    APP_URL              the web app's address, for links in mail (default
+                         http://localhost:3000)
+    SMTP_URL             smtps://user:pass@host:465 or smtp://user:pass@host:587?tls=required
+                         (lettre's form; rustls); or SMTP_HOST, SMTP_PORT (587),
+                         SMTP_USERNAME, SMTP_PASSWORD. TLS is always required
+    MAIL_FROM            the sender (default `OneLastAI <no-reply@localhost>`)
+    MAIL_OUTBOX_DIR      development without SMTP: where mail is written, one JSON
+                         file a message (default $TMPDIR/onelastai-outbox)
+    TOTP_ENCRYPTION_KEY  <id>:<base64 of 32 bytes>: seals two-factor secrets
+                         (AES-256-GCM) and keys backup-code hashes; without it
+                         two-factor enrolment is refused
+    TOTP_ENCRYPTION_OLD_KEYS  comma-separated earlier keys, same form, only to open
+                         what they sealed (key rotation: crates/server/README.md)
     LOG_FORMAT           `text` (default) or `json`
     RUST_LOG             log filter (default `info`)
 
@@ -52,6 +69,17 @@ ROUTES:
     POST /api/auth/sign-out            the session ends (204)
     GET  /api/auth/me                  {user}
     POST /api/auth/password            {current, new} (204)
+    POST /api/auth/sign-out-everywhere every session of the caller ends (204)
+    POST /api/auth/sign-in/2fa         {challenge, code} -> 200 {token, expiresAt, user}; 401; 429
+    GET  /api/auth/2fa                 {enabled, backupCodesLeft, pending}
+    POST /api/auth/2fa/setup           -> {otpauthUri, secret, codes} (shown once)
+    POST /api/auth/2fa/enable          {code} (204)
+    POST /api/auth/2fa/disable         {password?, code} (204)
+    POST /api/auth/password-reset      {email} -> 202 always; mails a link
+    POST /api/auth/password-reset/confirm  {token, password} (204); 400 invalid_token
+    POST /api/auth/magic-link          {email} -> 202 always; mails a link to passwordless users
+    POST /api/auth/magic-link/confirm  {token} -> 200 {token, expiresAt, user} (or twoFactorRequired)
+    GET  /api/dev/outbox               development outbox (service token; never in production)
     GET  /health                       process up (no token)
     GET  /ready                        database reachable and indexes ensured (no token)
     GET  /api/app-configs/public       public app configs (no token)
@@ -102,6 +130,14 @@ pub struct Config {
     pub session_ttl: Duration,
     /// `TRUSTED_PROXIES`.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `APP_ENV=production`.
+    pub production: bool,
+    /// `APP_URL`, without a trailing slash.
+    pub app_url: String,
+    /// SMTP or the development outbox.
+    pub mail: MailConfig,
+    /// `TOTP_ENCRYPTION_KEY` and `TOTP_ENCRYPTION_OLD_KEYS`.
+    pub totp_keys: Option<KeyRing>,
 }
 
 impl std::fmt::Debug for Config {
@@ -115,6 +151,10 @@ impl std::fmt::Debug for Config {
             .field("request_timeout", &self.request_timeout)
             .field("log_format", &self.log_format)
             .field("connections", &self.connections)
+            .field("production", &self.production)
+            .field("app_url", &self.app_url)
+            .field("mail", &self.mail)
+            .field("totp_keys", &self.totp_keys)
             .finish_non_exhaustive()
     }
 }
@@ -221,6 +261,61 @@ impl Config {
                 ))
             }
         };
+        let production = match get("APP_ENV").as_deref() {
+            None | Some("development") => false,
+            Some("production") => true,
+            Some(other) => {
+                return Err(err(
+                    "APP_ENV",
+                    format!("expected development or production, got {other:?}"),
+                ))
+            }
+        };
+        let app_url = get("APP_URL")
+            .unwrap_or_else(|| "http://localhost:3000".into())
+            .trim_end_matches('/')
+            .to_string();
+        if !(app_url.starts_with("http://") || app_url.starts_with("https://")) {
+            return Err(err("APP_URL", format!("not an http(s) URL: {app_url:?}")));
+        }
+        let from = get("MAIL_FROM").unwrap_or_else(|| "OneLastAI <no-reply@localhost>".into());
+        let smtp = match (get("SMTP_URL"), get("SMTP_HOST")) {
+            (Some(url), _) => Some(url),
+            (None, Some(host)) => {
+                let port = u16::try_from(number("SMTP_PORT", 587, 1)?)
+                    .map_err(|_| err("SMTP_PORT", "not a port"))?;
+                Some(smtp_url(
+                    &host,
+                    port,
+                    get("SMTP_USERNAME").as_deref(),
+                    get("SMTP_PASSWORD").as_deref(),
+                ))
+            }
+            (None, None) => None,
+        };
+        let mail = match smtp {
+            Some(url) => MailConfig::Smtp { url, from },
+            None if production => {
+                return Err(err(
+                    "SMTP_URL",
+                    "APP_ENV=production needs SMTP (SMTP_URL or SMTP_HOST): the development outbox is never used in production",
+                ))
+            }
+            None => MailConfig::Outbox {
+                dir: get("MAIL_OUTBOX_DIR").map_or_else(
+                    || std::env::temp_dir().join("onelastai-outbox"),
+                    std::path::PathBuf::from,
+                ),
+            },
+        };
+        mail.check().map_err(|e| err("SMTP_URL", e.to_string()))?;
+        let totp_keys = match get("TOTP_ENCRYPTION_KEY") {
+            Some(current) => Some(
+                KeyRing::parse(&current, get("TOTP_ENCRYPTION_OLD_KEYS").as_deref())
+                    .map_err(|e| err("TOTP_ENCRYPTION_KEY", e.to_string()))?,
+            ),
+            None => None,
+        };
         Ok(Self {
             mongodb_uri,
             database: get("MONGODB_DB"),
@@ -233,6 +328,10 @@ impl Config {
             connections,
             session_ttl,
             trusted_proxies,
+            production,
+            app_url,
+            mail,
+            totp_keys,
         })
     }
 }
@@ -276,5 +375,25 @@ mod tests {
             ("BODY_LIMIT", "lots")
         ]))
         .is_err());
+    }
+
+    #[test]
+    fn production_needs_smtp_and_never_gets_the_outbox() {
+        let base = [
+            ("MONGODB_URI", "mongodb://x/"),
+            ("API_TOKEN", "0123456789abcdef"),
+        ];
+        let dev = Config::from_lookup(lookup(&base));
+        assert!(matches!(dev.map(|c| c.mail), Ok(MailConfig::Outbox { .. })));
+        let mut prod = base.to_vec();
+        prod.push(("APP_ENV", "production"));
+        prod.push(("MAIL_OUTBOX_DIR", "/tmp/x"));
+        assert!(Config::from_lookup(lookup(&prod)).is_err());
+        prod.push(("SMTP_HOST", "mail.example.com"));
+        let c = Config::from_lookup(lookup(&prod));
+        assert!(matches!(
+            c.map(|c| c.mail),
+            Ok(MailConfig::Smtp { url, .. }) if url == "smtp://mail.example.com:587?tls=required"
+        ));
     }
 }

@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod account;
 pub mod auth;
 pub mod body;
 pub mod codec;
@@ -19,12 +20,16 @@ pub mod error;
 pub mod handlers;
 pub mod idempotency;
 pub mod indexes;
+pub mod keyring;
+pub mod links;
+pub mod mailer;
 pub mod openapi;
 pub mod password;
 pub mod policy;
 pub mod query;
 pub mod resource;
 pub mod store;
+pub mod twofactor;
 pub mod work;
 
 pub use auth::Caller;
@@ -71,6 +76,15 @@ struct Shared {
     session_ttl: Duration,
     trusted_proxies: Vec<std::net::IpAddr>,
     indexes_ready: AtomicBool,
+    /// The account flows' settings (auth.rs, twofactor.rs, links.rs).
+    account: AccountSettings,
+}
+
+/// What the account-security flows need: the mailer, the key ring, links' base.
+struct AccountSettings {
+    mailer: mailer::Mailer,
+    totp_keys: Option<keyring::KeyRing>,
+    app_url: String,
 }
 
 /// Validation jobs waiting for a worker at most, per core; past it `503 busy`.
@@ -90,7 +104,27 @@ impl AppState {
             session_ttl: config.session_ttl,
             trusted_proxies: config.trusted_proxies.clone(),
             indexes_ready: AtomicBool::new(false),
+            account: AccountSettings {
+                mailer: mailer::Mailer::new(&config.mail),
+                totp_keys: config.totp_keys.clone(),
+                app_url: config.app_url.clone(),
+            },
         }))
+    }
+
+    /// Where mail goes.
+    pub fn mailer(&self) -> &mailer::Mailer {
+        &self.0.account.mailer
+    }
+
+    /// The keys of two-factor secrets, when configured.
+    pub fn totp_keys(&self) -> Option<&keyring::KeyRing> {
+        self.0.account.totp_keys.as_ref()
+    }
+
+    /// The web app's address, for links in mail.
+    pub fn app_url(&self) -> &str {
+        &self.0.account.app_url
     }
 
     /// The deadline of a whole request.
@@ -273,7 +307,7 @@ pub fn routes() -> Routes {
             .collect();
         Body::Schema(json!({ "type": "object", "required": names, "properties": properties }))
     };
-    Routes::new()
+    account::routes(Routes::new())
         .add(Endpoint::service("/health").get(
             health,
             Op::new("health", "The process is up").answers(200, "Up.", Some(status("ok"))),

@@ -8,6 +8,7 @@ mod contract;
 mod vector_files;
 
 mod access_bypass;
+mod account_security;
 mod adversarial;
 mod auth;
 mod bad_input;
