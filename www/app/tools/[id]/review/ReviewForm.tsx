@@ -1,0 +1,98 @@
+'use client';
+
+// A review form driven by react-hook-form, validated by the package's
+// Standard Schema of `toolreviews` through @hookform/resolvers'
+// `standardSchemaResolver`: the whole document (the tool and the reviewer
+// included) is validated by the Rust rules compiled to WebAssembly, with the
+// package's human messages (`schemaOf(..., { locale: 'en' })`). The server
+// validates again and stores it.
+import { standardSchemaResolver } from '@hookform/resolvers/standard-schema';
+import { useMemo, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import type { Inputs } from '@onelastai/models';
+import { Banner, Field, Loading, RequiredNote, type BannerState } from '@/components/Field';
+import { useModels, type Models } from '@/lib/models';
+
+type Review = Inputs['toolreviews'];
+
+/** The fields a person fills in, in order. */
+const FIELDS = ['rating', 'title', 'content'] as const;
+
+/** The tool under review: its `_id` (the page's address) and its app id (what a review names). */
+export interface ReviewedTool {
+  objectId: string;
+  id: string;
+}
+
+/** What the route handler answers. */
+interface Answer {
+  error?: string;
+  message?: string;
+  errors?: { path: string; kind: string; message: string; params?: Record<string, unknown> }[];
+}
+
+export function ReviewForm(props: { tool: ReviewedTool; userId: string }) {
+  const models = useModels();
+  if (!models) return <Loading what="the review form" />;
+  return <ReviewFields {...props} models={models} />;
+}
+
+function ReviewFields({ tool, userId, models }: { tool: ReviewedTool; userId: string; models: Models }) {
+  const schema = useMemo(() => models.schemaOf('toolreviews', { locale: 'en' }), [models]);
+  const [banner, setBanner] = useState<BannerState | null>(null);
+  const {
+    register,
+    handleSubmit,
+    setError,
+    formState: { errors, isSubmitting },
+  } = useForm<Review>({
+    resolver: standardSchemaResolver(schema),
+    mode: 'onTouched',
+    defaultValues: { toolId: tool.id, userId, title: '', content: '' },
+  });
+
+  const submit = handleSubmit(async (review) => {
+    setBanner(null);
+    const res = await fetch(`/api/tools/${encodeURIComponent(tool.objectId)}/reviews`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rating: review.rating, title: review.title, content: review.content }),
+    });
+    const answer = (await res.json().catch(() => ({}))) as Answer;
+    if (res.status === 201) {
+      setBanner({ ok: true, text: 'Thank you: your review is published.' });
+      return;
+    }
+    const fieldErrors = (answer.errors ?? []).filter((e) => (FIELDS as readonly string[]).includes(e.path));
+    for (const e of fieldErrors) {
+      setError(e.path as (typeof FIELDS)[number], { type: e.kind, message: models.formatError(e as Parameters<Models['formatError']>[0], { locale: 'en' }) });
+    }
+    setBanner({ ok: false, text: answer.message ?? `The review was not stored (HTTP ${res.status}).` });
+  });
+
+  const message = (name: (typeof FIELDS)[number]) => errors[name]?.message;
+  return (
+    <form className="card" onSubmit={submit} noValidate data-testid="review-form">
+      <RequiredNote />
+      <Field id="rating" label="Rating (1 to 5 stars)" required error={message('rating')}>
+        <input
+          id="rating"
+          type="number"
+          inputMode="numeric"
+          step="1"
+          {...register('rating', { setValueAs: (v: unknown) => (v === '' || v === undefined ? undefined : Number(v)) })}
+        />
+      </Field>
+      <Field id="title" label="Title" required hint="At most 100 characters." error={message('title')}>
+        <input id="title" type="text" {...register('title')} />
+      </Field>
+      <Field id="content" label="Your review" required error={message('content')}>
+        <textarea id="content" {...register('content')} />
+      </Field>
+      <button type="submit" disabled={isSubmitting} data-testid="submit">
+        {isSubmitting ? 'Publishing…' : 'Publish review'}
+      </button>
+      <Banner banner={banner} />
+    </form>
+  );
+}
