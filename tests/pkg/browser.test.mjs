@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import * as pkg from '@onelastai/models';
 import { runVectorFile } from './lib/vectors.js';
+import { extras } from './lib/extras.js';
 import { declaredFunctions, loadVectorFiles } from './lib/files.js';
 import { startStaticServer } from './lib/static-server.js';
 
@@ -42,6 +43,7 @@ before(async () => {
     async ({ names, functions }) => {
       const pkg = await import('/pkg/index.js');
       const { runVectorFile } = await import('/tests/pkg/lib/vectors.js');
+      const { extras } = await import('/tests/pkg/lib/extras.js');
       await pkg.init();
       await pkg.init(); // idempotent
       const results = {};
@@ -53,6 +55,8 @@ before(async () => {
         userAgent: navigator.userAgent,
         missing: functions.filter((f) => typeof pkg[f] !== 'function'),
         collections: JSON.stringify(pkg.collections),
+        // The JavaScript layer over the module: params, formatError, Standard Schema.
+        extras: JSON.stringify(extras(pkg)),
         // Sent back as text: JSON keeps key order, so Node can compare it byte for byte.
         results: JSON.stringify(results),
       };
@@ -74,6 +78,12 @@ test('the browser entry loads in Chromium and exports every declared function', 
   assert.deepEqual(browserRun.missing, []);
   assert.deepEqual(browserRun.pageErrors, []);
   assert.equal(browserRun.collections, JSON.stringify(pkg.collections));
+});
+
+test('params, formatError and the Standard Schemas answer in Chromium as in Node', () => {
+  const inNode = extras(pkg);
+  assert.equal(inNode.format[0], 'Bio must be at most 500 characters (510 now).');
+  assert.equal(browserRun.extras, JSON.stringify(inNode));
 });
 
 for (const file of files) {

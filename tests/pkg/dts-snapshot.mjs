@@ -1,5 +1,5 @@
 // Pins the package's public TypeScript declarations (pkg/index.d.ts and the
-// generated pkg/models.d.ts) to the snapshot files in tests/pkg/snapshot/,
+// generated pkg/models.d.ts and pkg/generated.d.ts) to the snapshot files in tests/pkg/snapshot/,
 // so a change to the public types shows up in review.
 //   node tests/pkg/dts-snapshot.mjs           check: exit 1 on any difference
 //   node tests/pkg/dts-snapshot.mjs --update  rewrite the snapshot
@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './lib/files.js';
 
-const FILES = ['index.d.ts', 'models.d.ts'];
+const FILES = ['index.d.ts', 'models.d.ts', 'generated.d.ts'];
 const update = process.argv.includes('--update');
 let passed = 0;
 let failed = 0;
