@@ -38,7 +38,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1>Administration</h1>
-      <p className="lead">Every account, newest first.</p>
+      <p className="lead">
+        Every account, newest first. <Link href="/admin/insights" data-testid="insights-link">Insights: activity, sign-ins, revenue and tools</Link>
+      </p>
       <Table title="Users" testid="admin-users" result={users} columns={USER_COLUMNS} empty="No users yet.">
         {users.nextCursor ? (
           <p className="hint">
