@@ -28,6 +28,7 @@ pub mod password;
 pub mod policy;
 pub mod query;
 pub mod resource;
+pub mod stats;
 pub mod store;
 pub mod twofactor;
 pub mod work;
@@ -307,7 +308,7 @@ pub fn routes() -> Routes {
             .collect();
         Body::Schema(json!({ "type": "object", "required": names, "properties": properties }))
     };
-    account::routes(Routes::new())
+    stats::endpoints(account::routes(Routes::new()))
         .add(Endpoint::service("/health").get(
             health,
             Op::new("health", "The process is up").answers(200, "Up.", Some(status("ok"))),

@@ -19,4 +19,5 @@ mod openapi;
 mod outage;
 mod policy;
 mod secrets;
+mod stats;
 mod vectors;
