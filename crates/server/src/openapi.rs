@@ -123,6 +123,7 @@ pub struct Op {
     caller: Caller,
     collection: Option<Collection>,
     params: Vec<Param>,
+    query: Vec<Value>,
     body: Option<Body>,
     answers: Vec<(u16, &'static str, Option<Body>)>,
     errors: Vec<u16>,
@@ -140,6 +141,7 @@ impl Op {
             caller: Caller::Anyone,
             collection: None,
             params: Vec::new(),
+            query: Vec::new(),
             body: None,
             answers: Vec::new(),
             errors: Vec::new(),
@@ -175,6 +177,17 @@ impl Op {
     /// A parameter.
     pub fn param(mut self, param: Param) -> Self {
         self.params.push(param);
+        self
+    }
+
+    /// A query parameter of its own: `?name=` with this JSON Schema.
+    pub fn query(mut self, name: &str, description: &str, schema: Value) -> Self {
+        self.query.push(json!({
+            "name": name,
+            "in": "query",
+            "description": description,
+            "schema": schema,
+        }));
         self
     }
 
@@ -352,7 +365,7 @@ impl Routes {
                 "license": { "name": "MIT", "identifier": "MIT" },
             },
             "servers": [{ "url": "/" }],
-            "tags": tags(),
+            "tags": tags(&paths),
             "paths": paths,
             "components": components.finish(),
         })
@@ -375,8 +388,9 @@ pub async fn serve_document() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], text.as_str()).into_response()
 }
 
-/// The tags of the document: the service and auth groups, then one per collection.
-fn tags() -> Vec<Value> {
+/// The tags of the document: the service and auth groups, one per
+/// collection, then any other tag an operation of `paths` uses.
+fn tags(paths: &Map<String, Value>) -> Vec<Value> {
     let mut tags = vec![
         json!({ "name": "service", "description": "Health and description of the server." }),
         json!({ "name": "auth", "description": "Sign up, sign in and out, the current session." }),
@@ -386,6 +400,18 @@ fn tags() -> Vec<Value> {
             "name": c.route(),
             "description": format!("The `{}` collection ({}).", c.name(), c.schema().name),
         }));
+    }
+    let used = paths
+        .values()
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|op| op["tags"].as_array())
+        .flatten()
+        .filter_map(Value::as_str);
+    for tag in used {
+        if !tags.iter().any(|t| t["name"] == tag) {
+            tags.push(json!({ "name": tag }));
+        }
     }
     tags
 }
@@ -950,6 +976,7 @@ fn describe(
             (p, _) => params.push(parameter(*p)),
         }
     }
+    params.extend(op.query.iter().cloned());
     if !params.is_empty() {
         o.insert("parameters".into(), json!(params));
     }
