@@ -7,14 +7,16 @@
 //                            es2020, chrome87, edge88, firefox78; its safari14
 //                            is left out: esbuild cannot lower the destructuring
 //                            in wasm-bindgen's own glue for it, whatever the
-//                            init), which refuses top-level await; then run in Node
+//                            init), which refuses top-level await; the bundle
+//                            is loaded in headless Chromium (it must print and
+//                            throw nothing), then the block is run in Node
 // A control bundle with a top-level `await init()` must fail at that target,
 // or the browser check proves nothing. Prints one line per block; exits 1
 // if any fails.
 //   node tools/check-readme-snippets.mjs [--verbose]   (after tools/build-pkg.sh; test-pkg.sh runs it;
 //                                                     --verbose prints what each block prints)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -40,13 +42,14 @@ function blocks(file) {
   return out;
 }
 
-async function bundle(entry) {
+/** Bundles `entry` into `outdir` (written when given); the error text, or null. */
+async function bundle(entry, outdir) {
   try {
     await esbuild.build({
       entryPoints: [entry],
       bundle: true,
-      write: false,
-      outdir: path.join(work, 'bundle'),
+      write: outdir !== undefined,
+      outdir: outdir ?? path.join(work, 'bundle'),
       format: 'esm',
       platform: 'browser',
       target: VITE_MODULES_TARGET,
@@ -57,6 +60,37 @@ async function bundle(entry) {
   } catch (e) {
     return e.errors?.map((x) => x.text).join('; ') ?? String(e);
   }
+}
+
+let browser;
+/** Loads a bundle in a blank page; what it printed and threw. */
+async function inChromium(url) {
+  browser ??= await (async () => {
+    const { startStaticServer } = await import(path.join(root, 'tests/pkg/lib/static-server.js'));
+    const { launchChromium } = await import(path.join(root, 'tests/pkg/lib/chromium.js'));
+    return { server: await startStaticServer(), chromium: await launchChromium() };
+  })();
+  const page = await browser.chromium.context.newPage();
+  const logs = [];
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') logs.push(m.text());
+    else if (!m.text().startsWith('Failed to load resource')) errors.push(m.text()); // said below, with its URL
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${browser.server.url}/`);
+  try {
+    await page.evaluate((u) => import(u), url);
+    // The block prints when its promise settles.
+    for (let i = 0; i < 100 && logs.length === 0 && errors.length === 0; i++) await page.waitForTimeout(100);
+  } catch (e) {
+    errors.push(String(e));
+  }
+  await page.close();
+  return { logs, errors };
 }
 
 rmSync(work, { recursive: true, force: true });
@@ -78,9 +112,18 @@ for (const file of FILES) {
     const entry = path.join(work, name);
     writeFileSync(entry, block.code);
     if (block.flags.includes('browser')) {
-      const error = await bundle(entry);
+      const outdir = path.join(work, `bundle-${block.line}`);
+      const error = await bundle(entry, outdir);
       if (error) {
         console.log(`FAIL ${where}: does not bundle for the Vite target: ${error}`);
+        failed++;
+        continue;
+      }
+      // The bundle fetches the module next to itself, as a bundler's emitted asset.
+      copyFileSync(path.join(root, 'pkg/web/models_bg.wasm'), path.join(outdir, 'models_bg.wasm'));
+      const seen = await inChromium(`/tests/pkg/.snippets/bundle-${block.line}/${name.replace(/\.mjs$/, '.js')}`);
+      if (seen.errors.length || seen.logs.length === 0) {
+        console.log(`FAIL ${where}: in Chromium: ${seen.errors.join('; ') || 'printed nothing'}`);
         failed++;
         continue;
       }
@@ -95,6 +138,10 @@ for (const file of FILES) {
       failed++;
     }
   }
+}
+if (browser) {
+  await browser.chromium.close();
+  await browser.server.close();
 }
 rmSync(work, { recursive: true, force: true });
 console.log(`readme snippets: ${passed} passed, ${failed} failed`);

@@ -3,38 +3,22 @@
 // must give Mongoose's answer, and every answer must equal Node's exactly.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
 import * as pkg from '@onelastai/models';
 import { runVectorFile } from './lib/vectors.js';
 import { extras } from './lib/extras.js';
 import { declaredFunctions, loadVectorFiles } from './lib/files.js';
 import { startStaticServer } from './lib/static-server.js';
+import { launchChromium } from './lib/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const files = loadVectorFiles();
 let server;
-let context;
-let temp;
+let chromium;
 let browserRun;
 
 before(async () => {
   server = await startStaticServer();
-  // Chromium writes its profile, config and cache here, never into the real home.
-  temp = mkdtempSync(path.join(tmpdir(), 'onelastai-chromium-'));
-  const dirs = Object.fromEntries(['home', 'config', 'cache', 'tmp'].map((d) => [d, path.join(temp, d)]));
-  Object.values(dirs).forEach((d) => mkdirSync(d));
-  context = await chromium.launchPersistentContext(path.join(temp, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-    env: { ...process.env, HOME: dirs.home, XDG_CONFIG_HOME: dirs.config, XDG_CACHE_HOME: dirs.cache, TMPDIR: dirs.tmp },
-  });
+  chromium = await launchChromium();
+  const context = chromium.context;
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -68,9 +52,8 @@ before(async () => {
 });
 
 after(async () => {
-  await context?.close();
+  await chromium?.close();
   await server?.close();
-  if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
 test('the browser entry loads in Chromium and exports every declared function', () => {
