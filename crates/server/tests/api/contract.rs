@@ -63,7 +63,8 @@ impl Answers {
         };
         self.0.push(json!({
             "method": method.to_ascii_lowercase(),
-            "path": path,
+            // The document's paths have no query string.
+            "path": path.split('?').next().unwrap_or(path),
             "status": r.status,
             "body": body,
             "tag": tag,

@@ -158,3 +158,243 @@ async fn every_described_operation_is_served_and_answers_as_described() {
     }
     server.finish().await;
 }
+
+/// One request, its answer recorded for the contract check.
+struct Client<'s> {
+    server: &'s TestServer,
+    answers: Answers,
+    /// `(method path, status)` of every answer, to check that each kind was met.
+    seen: Vec<(String, u16)>,
+}
+
+impl Client<'_> {
+    async fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        bearer: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> crate::common::Resp {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
+        let r = crate::common::request(
+            &self.server.http,
+            &self.server.base,
+            m,
+            path,
+            body.as_ref(),
+            bearer,
+            headers,
+        )
+        .await;
+        self.answers.record(method, path, &r, "flow");
+        self.seen.push((format!("{method} {path}"), r.status));
+        r
+    }
+
+    /// Sends raw bytes with a content type (malformed, too large, not JSON).
+    async fn raw(&mut self, path: &str, content_type: &str, bytes: Vec<u8>) -> crate::common::Resp {
+        let r = self
+            .server
+            .send(
+                reqwest::Method::POST,
+                path,
+                Some((content_type, bytes)),
+                &[],
+                true,
+            )
+            .await;
+        self.answers.record("post", path, &r, "raw body");
+        self.seen.push((format!("POST {path}"), r.status));
+        r
+    }
+}
+
+/// Answers of every kind (the auth routes, each success status, and the
+/// error statuses a client meets: 400, 401, 403, 404, 409, 413, 415, 422,
+/// 428) fit the document's schema for their status.
+#[tokio::test]
+async fn answers_of_every_kind_fit_the_document() {
+    use crate::common::TOKEN;
+    use serde_json::json;
+    let server = TestServer::start("openapi_flows").await;
+    let mut c = Client {
+        server: &server,
+        answers: Answers::default(),
+        seen: Vec::new(),
+    };
+    let service = Some(TOKEN);
+    let who = json!({ "email": "contract@example.com", "password": "a long enough password", "name": "Con Tract" });
+
+    c.call("GET", "/health", None, None, &[]).await;
+    c.call("GET", "/ready", None, None, &[]).await;
+    let up = c
+        .call("POST", "/api/auth/sign-up", Some(who.clone()), None, &[])
+        .await;
+    assert_eq!(up.status, 201, "{}", up.text);
+    let token = up.json["token"].as_str().unwrap_or_default().to_string();
+    let me = Some(token.as_str());
+    c.call("POST", "/api/auth/sign-up", Some(who.clone()), None, &[])
+        .await;
+    c.call(
+        "POST",
+        "/api/auth/sign-up",
+        Some(json!({ "email": "nopass@example.com" })),
+        None,
+        &[],
+    )
+    .await;
+    let wrong = json!({ "email": "contract@example.com", "password": "not the password" });
+    c.call("POST", "/api/auth/sign-in", Some(wrong), None, &[])
+        .await;
+    let right = json!({ "email": "contract@example.com", "password": "a long enough password" });
+    c.call("POST", "/api/auth/sign-in", Some(right), None, &[])
+        .await;
+    c.call("GET", "/api/auth/me", None, me, &[]).await;
+    c.call("GET", "/api/auth/me", None, service, &[]).await;
+    c.call("GET", "/api/auth/me", None, None, &[]).await;
+    c.call("GET", "/api/auth/me", None, Some("not-a-session"), &[])
+        .await;
+
+    let review = json!({ "toolId": "tool_1", "rating": 4, "title": "Good", "content": "Works." });
+    let created = c
+        .call("POST", "/api/tool-reviews", Some(review.clone()), me, &[])
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.json["_id"].as_str().unwrap_or_default().to_string();
+    let one = format!("/api/tool-reviews/{id}");
+    let mut bad = review.clone();
+    bad["rating"] = json!(9);
+    bad["title"] = json!("x".repeat(101));
+    c.call("POST", "/api/tool-reviews", Some(bad), me, &[])
+        .await;
+    let mut protected = review.clone();
+    protected["verified"] = json!(true);
+    c.call("POST", "/api/tool-reviews", Some(protected), me, &[])
+        .await;
+    c.call(
+        "POST",
+        "/api/tools",
+        Some(json!({ "id": "tool_x" })),
+        None,
+        &[],
+    )
+    .await;
+    let key = [("idempotency-key", "contract-1")];
+    c.call("POST", "/api/tool-reviews", Some(review.clone()), me, &key)
+        .await;
+    c.call("POST", "/api/tool-reviews", Some(review.clone()), me, &key)
+        .await;
+    c.call(
+        "POST",
+        "/api/tool-reviews",
+        Some(json!({ "title": "other" })),
+        me,
+        &key,
+    )
+    .await;
+    c.raw(
+        "/api/tool-reviews",
+        "application/json",
+        b"{\"title\": ".to_vec(),
+    )
+    .await;
+    c.raw("/api/tool-reviews", "text/plain", b"{}".to_vec())
+        .await;
+    c.raw(
+        "/api/tool-reviews",
+        "application/json",
+        vec![b' '; 70 * 1024],
+    )
+    .await;
+
+    c.call("GET", "/api/tool-reviews", None, None, &[]).await;
+    c.call(
+        "GET",
+        "/api/tool-reviews?sort=-rating&limit=1",
+        None,
+        None,
+        &[],
+    )
+    .await;
+    c.call("GET", "/api/tool-reviews?nope=1", None, None, &[])
+        .await;
+    c.call("GET", "/api/users", None, me, &[]).await;
+    c.call("GET", "/api/invoices", None, None, &[]).await;
+    c.call("GET", "/api/app-configs/public", None, None, &[])
+        .await;
+    c.call("GET", &one, None, None, &[]).await;
+    c.call("GET", "/api/tool-reviews/not-an-id", None, None, &[])
+        .await;
+    c.call(
+        "GET",
+        "/api/tool-reviews/65a1b2c3d4e5f6a7b8c9d0e1",
+        None,
+        None,
+        &[],
+    )
+    .await;
+
+    c.call("PATCH", &one, Some(json!({ "title": "Better" })), me, &[])
+        .await;
+    c.call(
+        "PATCH",
+        &one,
+        Some(json!({ "title": "Better", "__v": 5 })),
+        me,
+        &[],
+    )
+    .await;
+    c.call(
+        "PATCH",
+        &one,
+        Some(json!({ "rating": 0, "__v": 0 })),
+        me,
+        &[],
+    )
+    .await;
+    c.call(
+        "PATCH",
+        &one,
+        Some(json!({ "verified": true, "__v": 0 })),
+        me,
+        &[],
+    )
+    .await;
+    c.call(
+        "PATCH",
+        &one,
+        Some(json!({ "title": "Better", "__v": 0 })),
+        me,
+        &[],
+    )
+    .await;
+    c.call("DELETE", &one, None, me, &[("if-match", "\"7\"")])
+        .await;
+    c.call("DELETE", &one, None, me, &[]).await;
+    c.call("DELETE", &one, None, me, &[]).await;
+
+    let change = json!({ "current": "a long enough password", "new": "another long password" });
+    c.call("POST", "/api/auth/password", Some(change), me, &[])
+        .await;
+    let wrong = json!({ "current": "not it", "new": "another long password 2" });
+    c.call("POST", "/api/auth/password", Some(wrong), me, &[])
+        .await;
+    c.call("POST", "/api/auth/sign-out", None, me, &[]).await;
+    c.call("POST", "/api/auth/sign-out", None, me, &[]).await;
+
+    let statuses: std::collections::BTreeSet<u16> = c.seen.iter().map(|(_, s)| *s).collect();
+    for want in [200, 201, 204, 400, 401, 403, 404, 409, 413, 415, 422, 428] {
+        assert!(
+            statuses.contains(&want),
+            "no {want} answer among {:?}",
+            c.seen
+        );
+    }
+    let n = c.answers.len();
+    match c.answers.check(&server).await {
+        Ok(report) => println!("{n} answers of the flows; {}", report.trim()),
+        Err(report) => panic!("answers that do not fit /openapi.json:\n{report}"),
+    }
+    server.finish().await;
+}
