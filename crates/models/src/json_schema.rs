@@ -553,4 +553,36 @@ mod tests {
         assert_eq!(input["properties"]["bio"]["nullable"], true);
         assert_eq!(input["properties"]["bio"]["type"], "string");
     }
+
+    #[test]
+    fn maps_and_subdocument_arrays_by_hand() {
+        let out = schema_for("userachievements", Direction::Output, Target::OpenApi30).unwrap();
+        let progress = &out["properties"]["progress"];
+        assert_eq!(progress["type"], "object");
+        assert_eq!(progress["nullable"], true);
+        assert_eq!(
+            progress["additionalProperties"],
+            json!({ "type": "number", "nullable": true })
+        );
+        assert!(
+            progress.get("propertyNames").is_none(),
+            "not in OpenAPI 3.0"
+        );
+        let achievements = &out["properties"]["achievements"];
+        assert_eq!(achievements["type"], "array");
+        let item = &achievements["items"];
+        assert_eq!(item["type"], "object");
+        assert_eq!(item["nullable"], true);
+        assert_eq!(item["additionalProperties"], false);
+        assert_eq!(item["properties"]["_id"]["pattern"], OBJECT_ID_OUTPUT);
+        let draft = schema_for("userachievements", Direction::Output, Target::Draft07).unwrap();
+        assert_eq!(
+            draft["properties"]["progress"]["propertyNames"]["pattern"],
+            MAP_KEY
+        );
+        assert_eq!(
+            draft["properties"]["progress"]["type"],
+            json!(["object", "null"])
+        );
+    }
 }
