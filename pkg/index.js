@@ -5,14 +5,16 @@
 // the package loads under any bundler target.
 import initWasm from './web/models.js';
 import { validate } from './web/api.js';
-import { makeSchemas } from './standard.js';
+import { makeSchemas, makeSchemaOf } from './standard.js';
 
 export * from './web/api.js';
 export { collections } from './collections.js';
 export { jsonSchemas } from './json-schemas.js';
 export { formatError, addLocale, locales, labelOf, paramsOf, fieldAt } from './errors.js';
 
-export const { schemas, schemaOf } = makeSchemas(validate);
+// Pure: a bundle that uses neither drops them and the JSON Schemas.
+export const schemas = /* @__PURE__ */ makeSchemas(validate);
+export const schemaOf = /* @__PURE__ */ makeSchemaOf(validate, schemas);
 
 let loading;
 

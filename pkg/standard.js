@@ -54,10 +54,13 @@ export function makeSchema(validate, name, { locale } = {}) {
   return Object.freeze({ '~standard': Object.freeze(standard) });
 }
 
-/** `schemas.<collection>` (Mongoose's messages) and `schemaOf(name, options?)`. */
+/** `schemas.<collection>`: every collection's Standard Schema (Mongoose's messages). */
 export function makeSchemas(validate) {
-  const schemas = Object.freeze(Object.fromEntries(collections.map((c) => [c.name, makeSchema(validate, c.name)])));
-  const schemaOf = (name, options) =>
+  return Object.freeze(Object.fromEntries(collections.map((c) => [c.name, makeSchema(validate, c.name)])));
+}
+
+/** `schemaOf(name, options?)`: one of `schemas`, or a new one with a locale. */
+export function makeSchemaOf(validate, schemas) {
+  return (name, options) =>
     options?.locale === undefined && Object.hasOwn(schemas, name) ? schemas[name] : makeSchema(validate, name, options);
-  return { schemas, schemaOf };
 }
