@@ -6,6 +6,7 @@
 // and lets the tests check what was stored; the web app never gets it.
 // An administrator is made with the server's own `create-admin` command.
 import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -101,7 +102,24 @@ export async function startStack({ distDir = '.next' } = {}) {
   const database = `e2e_${Date.now()}`;
 
   const serverBin = path.join(ROOT, 'target/debug/onelastai-server');
-  const serverEnv = { ...process.env, MONGODB_URI: mongodbUri, MONGODB_DB: database, API_TOKEN_FILE: tokenFile, LISTEN_ADDR: `127.0.0.1:${apiPort}`, RUST_LOG: 'warn' };
+  // Account security (issue 14): mail goes to an outbox in the work dir (read through the
+  // server's development route GET /api/dev/outbox), links point at the app, and
+  // two-factor secrets are sealed with a key made for this run.
+  const outboxDir = path.join(work, 'outbox');
+  const totpKey = `e2e:${randomBytes(32).toString('base64')}`;
+  const serverEnv = {
+    ...process.env,
+    MONGODB_URI: mongodbUri,
+    MONGODB_DB: database,
+    API_TOKEN_FILE: tokenFile,
+    LISTEN_ADDR: `127.0.0.1:${apiPort}`,
+    RUST_LOG: 'warn',
+    APP_ENV: 'development',
+    APP_URL: `http://127.0.0.1:${webPort}`,
+    MAIL_OUTBOX_DIR: outboxDir,
+    TOTP_ENCRYPTION_KEY: totpKey,
+  };
+  for (const k of ['SMTP_URL', 'SMTP_HOST', 'TOTP_ENCRYPTION_OLD_KEYS']) delete serverEnv[k];
   delete serverEnv.API_TOKEN;
   const server = startProcess('server', serverBin, [], { env: serverEnv });
   const apiUrl = `http://127.0.0.1:${apiPort}`;

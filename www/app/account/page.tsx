@@ -58,6 +58,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           <dt>Last sign-in</dt>
           <dd>{date(user.lastLoginAt)}</dd>
         </dl>
+        <p className="hint">
+          <Link href="/account/security" data-testid="account-security-link">
+            Security: two-factor sign-in, sign out everywhere
+          </Link>
+        </p>
         <ProfileForm user={{ id: user.id, email: user.email }} initial={profile} version={user.__v} />
       </section>
       <Table title="Your subscriptions" testid="account-subscriptions" result={subscriptions} columns={SUBSCRIPTION_COLUMNS} empty="No subscriptions yet.">

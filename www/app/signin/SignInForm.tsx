@@ -28,7 +28,8 @@ export function SignInForm({ next }: { next: string }) {
     const res = await sendForm('/api/auth/sign-in', { email, password });
     if (res.ok) {
       // A full load, so every server component renders with the new session.
-      window.location.assign(next);
+      // A two-factor account continues with the code step (its challenge is in a cookie).
+      window.location.assign(res.document.twoFactorRequired === true ? `/signin/two-factor?next=${encodeURIComponent(next)}` : next);
       return;
     }
     setBusy(false);

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { safeNext } from '@/lib/paths';
 import { currentSession } from '@/lib/session';
@@ -13,6 +14,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1>Sign in</h1>
       <p className="lead">Welcome back.</p>
       <SignInForm next={next} />
+      <p className="hint" data-testid="signin-alternatives">
+        <Link href="/forgot-password">Forgot your password?</Link> · <Link href="/magic-link">Email me a sign-in link</Link>
+      </p>
     </>
   );
 }
