@@ -7,12 +7,32 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ROOT, launchBrowser, startStack } from './stack.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 mkdirSync(SHOTS, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (page, name, fullPage = true) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations of the page, one line each. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')})`);
+}
+
+/** The page fits a phone's width (no horizontal scrolling). */
+async function fitsPhone(page) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  await page.setViewportSize({ width: 1200, height: 900 });
+  return scrollWidth <= innerWidth ? true : `${scrollWidth} px wide in a ${innerWidth} px window`;
+}
 
 /** The methods an OpenAPI path item may hold. */
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
@@ -68,10 +88,15 @@ describe('API reference and the Standard Schema review form', () => {
     // Secrets are never part of an answer.
     const user = page.locator('[data-schema="User"]').locator(':scope > div > ul > li[data-property="password"]');
     assert.match(await user.innerText(), /never/);
-    await shot(page, 'api-docs');
+    await shot(page, 'api-docs', false); // the page is ~50,000 px long: the window only
 
     const origins = new Set(requested.map((u) => new URL(u).origin));
     assert.deepEqual([...origins], [new URL(stack.webUrl).origin], `requests: ${[...origins].join(', ')}`);
+
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on /api-docs');
+    // Every operation opened (parameter tables, nested schemas): still no horizontal scrolling.
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    assert.equal(await fitsPhone(page), true, '/api-docs on a phone');
 
     // The document is also served by the web app, unchanged.
     const viaApp = await fetch(`${stack.webUrl}/api-docs/openapi.json`).then((r) => r.json());
@@ -127,6 +152,8 @@ describe('API reference and the Standard Schema review form', () => {
     assert.match(await errorFor('title').innerText(), /100/);
     assert.equal(await errorFor('content').count(), 0);
     await shot(page, 'review-form-errors');
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the review form with errors');
+    assert.equal(await fitsPhone(page), true, 'the review form on a phone');
     assert.equal(posts(), 0, 'an invalid review was sent');
 
     // Fixed: stored, as this person, for this tool.

@@ -39,9 +39,13 @@ export function TypeOf({ schema }: { schema: unknown }) {
   const shown = types.map((t) => {
     if (t === 'array') {
       const items = schema.items;
+      // `array of (string | null) | null`, not `array of string | null | null`.
+      const several = isNode(items) && Array.isArray(items.type) && items.type.length > 1;
       return (
         <span key={t}>
-          array of <TypeOf schema={items} />
+          array of {several ? '(' : ''}
+          <TypeOf schema={items} />
+          {several ? ')' : ''}
         </span>
       );
     }
@@ -69,9 +73,10 @@ function constraints(schema: Node): string[] {
   if (Array.isArray(schema.enum)) out.push(`one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
   if (n('minimum')) out.push(`≥ ${n('minimum')}`);
   if (n('maximum')) out.push(`≤ ${n('maximum')}`);
-  if (n('minLength')) out.push(`at least ${n('minLength')} characters`);
-  if (n('maxLength')) out.push(`at most ${n('maxLength')} characters`);
-  if (n('maxItems')) out.push(`at most ${n('maxItems')} items`);
+  const count = (k: string, what: string) => `${n(k)} ${what}${n(k) === '1' ? '' : 's'}`;
+  if (n('minLength')) out.push(`at least ${count('minLength', 'character')}`);
+  if (n('maxLength')) out.push(`at most ${count('maxLength', 'character')}`);
+  if (n('maxItems')) out.push(`at most ${count('maxItems', 'item')}`);
   if (typeof schema.pattern === 'string') out.push(`matches ${schema.pattern}`);
   if ('default' in schema) out.push(`default ${JSON.stringify(schema.default)}`);
   return out;
