@@ -211,6 +211,20 @@ impl Op {
     }
 }
 
+/// `Endpoint::get(handler, op)` and its siblings: [`Endpoint::on`] with a method.
+macro_rules! method_shorthands {
+    ($($name:ident => $method:ident,)*) => {$(
+        #[doc = concat!("[`Endpoint::on`] with [`Method::", stringify!($method), "`].")]
+        pub fn $name<H, T>(self, handler: H, op: Op) -> Self
+        where
+            H: Handler<T, AppState>,
+            T: 'static,
+        {
+            self.on(Method::$method, handler, op)
+        }
+    )*};
+}
+
 /// One path and its methods: the handlers and their descriptions.
 pub struct Endpoint {
     path: &'static str,
@@ -250,40 +264,11 @@ impl Endpoint {
         self
     }
 
-    /// `GET`.
-    pub fn get<H, T>(self, handler: H, op: Op) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.on(Method::Get, handler, op)
-    }
-
-    /// `POST`.
-    pub fn post<H, T>(self, handler: H, op: Op) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.on(Method::Post, handler, op)
-    }
-
-    /// `PATCH`.
-    pub fn patch<H, T>(self, handler: H, op: Op) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.on(Method::Patch, handler, op)
-    }
-
-    /// `DELETE`.
-    pub fn delete<H, T>(self, handler: H, op: Op) -> Self
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        self.on(Method::Delete, handler, op)
+    method_shorthands! {
+        get => Get,
+        post => Post,
+        patch => Patch,
+        delete => Delete,
     }
 }
 
