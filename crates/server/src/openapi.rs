@@ -984,6 +984,12 @@ fn describe(
         if let Some(body) = body {
             r["content"] = json_content(body_schema(body, c, me));
         }
+        if *status == 201 && matches!(body, Some(Body::Output)) {
+            r["headers"] = json!({ "Location": {
+                "description": "The new document's address: `/api/<route>/<_id>`.",
+                "schema": { "type": "string" },
+            } });
+        }
         responses.insert(status.to_string(), r);
     }
     let mut errors = op.errors.clone();
