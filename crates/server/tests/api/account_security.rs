@@ -901,3 +901,60 @@ async fn the_outbox_is_for_admins_in_development_and_absent_in_production() {
     assert_eq!((r.status, r.code()), (400, "two_factor_unavailable"));
     prod.finish().await;
 }
+
+#[tokio::test]
+async fn a_rotated_key_still_opens_old_secrets_and_reseals_them_at_sign_in() {
+    let db = unique_db("tfa_rotate");
+    let outbox = std::env::temp_dir().join(format!("onelastai-test-outbox-{db}"));
+    let outbox = outbox.to_string_lossy().into_owned();
+    let old = key_setting();
+    let server = TestServer::start_with(
+        &mongodb_uri(),
+        &db,
+        &[
+            ("MAIL_OUTBOX_DIR", outbox.as_str()),
+            ("TOTP_ENCRYPTION_KEY", old.as_str()),
+        ],
+    )
+    .await;
+    let s = sign_up(&server, "nora@example.com", "nora-Passw0rd-1", "Nora").await;
+    let (secret, codes) = enrol(&server, &s.token).await;
+    // (The first server keeps running until the test ends; it is not used again.)
+
+    // A new current key `k2`; `k1` only in the old list.
+    let new_bytes = [9_u8; 32];
+    let new = format!("k2:{}", STANDARD.encode(new_bytes));
+    let rotated = TestServer::start_with(
+        &mongodb_uri(),
+        &db,
+        &[
+            ("MAIL_OUTBOX_DIR", outbox.as_str()),
+            ("TOTP_ENCRYPTION_KEY", new.as_str()),
+            ("TOTP_ENCRYPTION_OLD_KEYS", old.as_str()),
+        ],
+    )
+    .await;
+    let before = stored_user(&rotated, "nora@example.com").await;
+    assert!(before
+        .get_str("twoFactorSecret")
+        .unwrap_or_default()
+        .starts_with("v1:k1:"));
+    let ch = challenge(&rotated, "nora@example.com", "nora-Passw0rd-1").await;
+    let r = second_step(&rotated, &ch, &totp(&secret, steady_now().await)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let after = stored_user(&rotated, "nora@example.com").await;
+    let sealed = after.get_str("twoFactorSecret").unwrap_or_default();
+    assert!(
+        sealed.starts_with("v1:k2:"),
+        "sealed again with the new key: {sealed}"
+    );
+    assert_eq!(
+        open_sealed(sealed, &new_bytes, s.oid.as_bytes()),
+        Some(secret.clone())
+    );
+    // Backup codes hashed under k1 still work while k1 is listed.
+    let ch = challenge(&rotated, "nora@example.com", "nora-Passw0rd-1").await;
+    let r = second_step(&rotated, &ch, &codes[0]).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    rotated.finish().await;
+}
