@@ -17,14 +17,17 @@
 //!   measure, with `$dateTrunc`, `$unionWith`, `$facet`, `$avg`, `$cond`;
 //!   the server only merges the few grouped rows and fills empty buckets.
 //! - [`Engine::Fallback`] (FerretDB 1.24, measured: it has none of those
-//!   operators, and a `$group` with more than one accumulator answers 0 for
-//!   every accumulator after the first). The database still filters and,
-//!   where it reduces the data, groups with one accumulator (per user, per
-//!   country and user); the server folds the streamed rows into counters
-//!   whose number is bounded by the answer (buckets, countries, agents,
-//!   tools, distinct per-user counts), never by the documents read. Per-user
-//!   distinct counts come from cursors sorted by user id and merged, so
-//!   memory holds one user at a time.
+//!   operators; a `$group` with more than one accumulator answers 0 for
+//!   every accumulator after the first; and `$group` slows down with the
+//!   number of groups, 15 s for 20,000 sessions grouped by country and
+//!   user). The database filters by the range and streams projected rows
+//!   (grouped with one accumulator only where the groups are few: per
+//!   agent); the server folds them into counters whose number is bounded by
+//!   the answer (buckets, countries, agents, tools, (bucket, currency)
+//!   pairs, distinct per-user counts, the top 10), never by the documents
+//!   read. Per-user figures (distinct active users, users per country,
+//!   engagement) come from cursors sorted by user id and merged, so memory
+//!   holds one user's counters at a time.
 //!
 //! Percentiles are exact, by the nearest-rank definition: over the `n`
 //! values sorted ascending, `pP` is the value at rank `ceil(P/100 * n)`
@@ -32,14 +35,13 @@
 //! below it; `null` when `n` is 0. Both engines compute them from a
 //! histogram (value -> users), which the database builds under MongoDB.
 //!
-//! Indexes (the spec's, declared in the models crate) used by the range
-//! filters: `users.createdAt: -1` (sign-ups), `analyticsevents.eventType: 1,
-//! timestamp: -1` (auth), `toolreviews` and the others are filtered on
-//! `createdAt`/`paidAt`/`lastActivityAt`/`lastLoginAt`, for which the spec
-//! declares no index of their own: those filters scan the collection (the
-//! crate's README lists the indexes that would serve them). The fallback's
-//! sorted cursors group first, so they sort the grouped rows, not the
-//! documents.
+//! Indexes (the spec's, declared in the models crate): `users.createdAt: -1`
+//! serves sign-ups, `analyticsevents.eventType: 1, timestamp: -1` the auth
+//! rates, `usersessions.userId: 1, createdAt: -1` the fallback's sessions in
+//! user order. The other range filters (`createdAt` of the chat, analytics,
+//! review and billing collections, `lastActivityAt`, `lastLoginAt`,
+//! `paidAt`) have no index of their own in the spec and scan; the server's
+//! README lists the indexes that would serve them.
 
 use crate::auth::Caller;
 use crate::error::{ApiError, Result};
@@ -549,20 +551,22 @@ fn sort_key(v: Option<&Bson>) -> Option<String> {
     }
 }
 
-/// Merges cursors that are each sorted by a string key and yields, per
-/// key, the rows of every cursor with that key: memory holds one key's rows.
+/// Merges cursors that are each sorted by a key (cursor `i` by the field
+/// `key_fields[i]`) and hands every row of the smallest key to a fold:
+/// memory holds one row per cursor, whatever the number of users.
 struct SortedMerge {
     cursors: Vec<mongodb::Cursor<Document>>,
+    key_fields: Vec<&'static str>,
     heads: Vec<Option<(String, Document)>>,
-    key_field: &'static str,
 }
 
 impl SortedMerge {
-    async fn new(cursors: Vec<mongodb::Cursor<Document>>, key_field: &'static str) -> Result<Self> {
+    async fn new(sources: Vec<(mongodb::Cursor<Document>, &'static str)>) -> Result<Self> {
+        let (cursors, key_fields): (Vec<_>, Vec<_>) = sources.into_iter().unzip();
         let mut m = Self {
             heads: Vec::with_capacity(cursors.len()),
             cursors,
-            key_field,
+            key_fields,
         };
         for i in 0..m.cursors.len() {
             let head = m.read(i).await?;
@@ -576,14 +580,15 @@ impl SortedMerge {
             let Some(d) = self.cursors[i].try_next().await.map_err(internal_store)? else {
                 return Ok(None);
             };
-            if let Some(k) = sort_key(d.get(self.key_field)) {
+            if let Some(k) = sort_key(d.get(self.key_fields[i])) {
                 return Ok(Some((k, d)));
             }
         }
     }
 
-    /// The next key and its rows as `(cursor index, row)`.
-    async fn next(&mut self) -> Result<Option<(String, Vec<(usize, Document)>)>> {
+    /// Folds the rows of the next key as `f(cursor index, row)`; the key, or
+    /// `None` when every cursor is done.
+    async fn next_fold(&mut self, mut f: impl FnMut(usize, &Document)) -> Result<Option<String>> {
         let Some(key) = self
             .heads
             .iter()
@@ -593,38 +598,21 @@ impl SortedMerge {
         else {
             return Ok(None);
         };
-        let mut rows = Vec::new();
         for i in 0..self.cursors.len() {
             while self.heads[i].as_ref().is_some_and(|(k, _)| *k == key) {
                 let next = self.read(i).await?;
-                if let Some((k, _)) = &next {
-                    if *k < key {
-                        return Err(ApiError::internal(
-                            "a cursor sorted by the database came back out of order",
-                        ));
-                    }
+                if next.as_ref().is_some_and(|(k, _)| *k < key) {
+                    return Err(ApiError::internal(
+                        "a cursor sorted by the database came back out of order",
+                    ));
                 }
                 if let Some((_, d)) = std::mem::replace(&mut self.heads[i], next) {
-                    rows.push((i, d));
+                    f(i, &d);
                 }
             }
         }
-        Ok(Some((key, rows)))
+        Ok(Some(key))
     }
-}
-
-async fn cursor(
-    app: &AppState,
-    coll: Collection,
-    pipeline: Vec<Document>,
-) -> Result<mongodb::Cursor<Document>> {
-    app.store()
-        .database()
-        .collection::<Document>(coll.name())
-        .aggregate(pipeline)
-        .max_time(app.request_timeout())
-        .await
-        .map_err(internal_store)
 }
 
 async fn sorted_find(
@@ -745,47 +733,28 @@ pub async fn activity(
                 doc! { "_id": 1 },
             )
             .await?;
-            // The merge reads `userId` from sessions and `_id` from users: rename.
-            let mut merge = SortedMerge::new(vec![sessions_by_user], "userId").await?;
-            let mut logins = SortedMerge::new(vec![logins], "_id").await?;
+            let mut merge =
+                SortedMerge::new(vec![(sessions_by_user, "userId"), (logins, "_id")]).await?;
             let mut seen = vec![false; starts.len()];
             let mut touched: Vec<usize> = Vec::new();
-            let mut a = merge.next().await?;
-            let mut b = logins.next().await?;
-            loop {
-                let key = match (&a, &b) {
-                    (None, None) => break,
-                    (Some((ka, _)), Some((kb, _))) => ka.min(kb).clone(),
-                    (Some((ka, _)), None) => ka.clone(),
-                    (None, Some((kb, _))) => kb.clone(),
-                };
-                let mut mark = |rows: &[(usize, Document)], field: &str| {
-                    for (_, d) in rows {
-                        if let Some(i) =
-                            date_ms(d.get(field)).and_then(|t| bucket_of(&starts, w, t))
-                        {
-                            if !seen[i] {
-                                seen[i] = true;
-                                touched.push(i);
-                            }
+            let fields = ["lastActivityAt", "lastLoginAt"];
+            while merge
+                .next_fold(|i, d| {
+                    if let Some(b) =
+                        date_ms(d.get(fields[i])).and_then(|t| bucket_of(&starts, w, t))
+                    {
+                        if !seen[b] {
+                            seen[b] = true;
+                            touched.push(b);
                         }
                     }
-                };
-                if a.as_ref().is_some_and(|(k, _)| *k == key) {
-                    if let Some((_, rows)) = &a {
-                        mark(rows, "lastActivityAt");
-                    }
-                    a = merge.next().await?;
-                }
-                if b.as_ref().is_some_and(|(k, _)| *k == key) {
-                    if let Some((_, rows)) = &b {
-                        mark(rows, "lastLoginAt");
-                    }
-                    b = logins.next().await?;
-                }
-                for i in touched.drain(..) {
-                    seen[i] = false;
-                    active[i] += 1;
+                })
+                .await?
+                .is_some()
+            {
+                for b in touched.drain(..) {
+                    seen[b] = false;
+                    active[b] += 1;
                 }
             }
         }
@@ -818,16 +787,14 @@ pub async fn geography(
 ) -> Result<Json<Value>> {
     let (w, _) = prepare(&caller, params, None)?;
     let engine = engine(&app).await?;
-    // Grouped by (country, user) in the database either way: the server
-    // keeps one counter pair per country.
-    let mut pipeline = vec![
-        doc! { "$match": range_filter("lastActivityAt", w) },
-        doc! { "$group": { "_id": { "c": "$location.country", "u": "$userId" }, "n": { "$sum": 1 } } },
-    ];
     let mut countries: HashMap<Option<String>, (u64, u64)> = HashMap::new();
     match engine {
         Engine::Pipeline => {
-            pipeline.push(doc! { "$group": { "_id": "$_id.c", "users": { "$sum": 1 }, "sessions": { "$sum": "$n" } } });
+            let pipeline = vec![
+                doc! { "$match": range_filter("lastActivityAt", w) },
+                doc! { "$group": { "_id": { "c": "$location.country", "u": "$userId" }, "n": { "$sum": 1 } } },
+                doc! { "$group": { "_id": "$_id.c", "users": { "$sum": 1 }, "sessions": { "$sum": "$n" } } },
+            ];
             for r in aggregate(&app, Collection::UserSessions, pipeline).await? {
                 let c = key_json(r.get("_id")).as_str().map(str::to_string);
                 let e = countries.entry(c).or_default();
@@ -836,17 +803,36 @@ pub async fn geography(
             }
         }
         Engine::Fallback => {
-            each_aggregate(&app, Collection::UserSessions, pipeline, |r| {
-                let c = r
-                    .get_document("_id")
-                    .ok()
-                    .and_then(|id| key_json(id.get("c")).as_str().map(str::to_string));
-                let e = countries.entry(c).or_default();
-                e.0 += 1;
-                e.1 += count(r.get("n"));
-                Ok(())
-            })
+            // FerretDB's `$group` slows down with the number of groups
+            // (15 s for 20,000 sessions grouped by country and user, measured):
+            // sessions sorted by user instead, one user's countries at a time.
+            let by_user = sorted_find(
+                &app,
+                Collection::UserSessions,
+                range_filter("lastActivityAt", w),
+                doc! { "_id": 0, "userId": 1, "location.country": 1 },
+                doc! { "userId": 1 },
+            )
             .await?;
+            let mut merge = SortedMerge::new(vec![(by_user, "userId")]).await?;
+            let mut mine: HashMap<Option<String>, u64> = HashMap::new();
+            while merge
+                .next_fold(|_, d| {
+                    let c = d
+                        .get_document("location")
+                        .ok()
+                        .and_then(|l| key_json(l.get("country")).as_str().map(str::to_string));
+                    *mine.entry(c).or_default() += 1;
+                })
+                .await?
+                .is_some()
+            {
+                for (c, n) in mine.drain() {
+                    let e = countries.entry(c).or_default();
+                    e.0 += 1;
+                    e.1 += n;
+                }
+            }
         }
     }
     let mut rows: Vec<(Option<String>, (u64, u64))> = countries.into_iter().collect();
@@ -1083,21 +1069,23 @@ pub async fn engagement(
             }
         }
         Engine::Fallback => {
-            let mut cursors = Vec::with_capacity(3);
+            // Per-user rows sorted by user, counted as they pass (FerretDB's
+            // `$group` per user is slower than the sort, measured).
+            let mut sources = Vec::with_capacity(3);
             for coll in ENGAGEMENT_SOURCES {
-                let pipeline = vec![
-                    doc! { "$match": user_filter(w) },
-                    doc! { "$group": { "_id": "$userId", "n": { "$sum": 1 } } },
-                    doc! { "$sort": { "_id": 1 } },
-                ];
-                cursors.push(cursor(&app, coll, pipeline).await?);
+                let c = sorted_find(
+                    &app,
+                    coll,
+                    user_filter(w),
+                    doc! { "_id": 0, "userId": 1 },
+                    doc! { "userId": 1 },
+                )
+                .await?;
+                sources.push((c, "userId"));
             }
-            let mut merge = SortedMerge::new(cursors, "_id").await?;
-            while let Some((user, rows)) = merge.next().await? {
-                let mut c = [0_u64; 3];
-                for (i, d) in rows {
-                    c[i] += count(d.get("n"));
-                }
+            let mut merge = SortedMerge::new(sources).await?;
+            let mut c = [0_u64; 3];
+            while let Some(user) = merge.next_fold(|i, _| c[i] += 1).await? {
                 for (k, h) in hist.iter_mut().enumerate() {
                     h.add(c[k], 1);
                 }
@@ -1108,6 +1096,7 @@ pub async fn engagement(
                     messages: c[1],
                     tool_runs: c[2],
                 });
+                c = [0; 3];
             }
         }
     }
