@@ -345,6 +345,18 @@ pub(crate) async fn record(
     email_hash: &str,
     client: &Client,
 ) {
+    record_with(app, name, user_id, email_hash, client, Map::new()).await;
+}
+
+/// [`record`] with more `properties` (besides `emailHash`).
+pub(crate) async fn record_with(
+    app: &AppState,
+    name: &str,
+    user_id: Option<&str>,
+    email_hash: &str,
+    client: &Client,
+    properties: Map<String, Value>,
+) {
     let Ok(now) = now() else { return };
     let mut event = json!({
         "visitorId": format!("ip:{}", client.ip),
@@ -357,6 +369,9 @@ pub(crate) async fn record(
     });
     if let Some(id) = user_id {
         event["userId"] = json!(id);
+    }
+    for (k, v) in properties {
+        event["properties"][k] = v;
     }
     if let Some(ua) = &client.user_agent {
         event["context"]["userAgent"] = json!(ua);
@@ -507,6 +522,7 @@ pub async fn sign_up(
                 matches!(tree::get(&input, "password"), Some(Tree::String(p)) if !p.is_empty());
             if !has_password {
                 return Err(ApiError::Validation {
+                    collection: Collection::Users,
                     errors: vec![onelastai_models::FieldError::new(
                         "password",
                         onelastai_models::ErrorKind::Required,
@@ -689,6 +705,7 @@ pub(crate) async fn write_user(
         .await?;
     if let Err(errors) = checked {
         return Err(ApiError::Validation {
+            collection: Collection::Users,
             errors,
             truncated: false,
         });
@@ -772,6 +789,7 @@ pub async fn change_password(
         .map_err(ApiError::internal)?;
     if !errors.is_empty() {
         return Err(ApiError::Validation {
+            collection: Collection::Users,
             errors,
             truncated: false,
         });

@@ -16,7 +16,10 @@
 //! the same key (nothing stored). `POST /api/auth/sign-in/2fa` opens it and
 //! takes a code within one step either way of the server's clock, or an
 //! unused backup code. Wrong codes are `two_factor_failed` auth events and
-//! count toward the sign-in lockout like wrong passwords.
+//! count toward the sign-in lockout like wrong passwords. A TOTP code signs
+//! in once (RFC 6238 §5.2): each `two_factor_succeeded` event names its
+//! step, and a code of a step already used is refused (a replay counts as a
+//! failure).
 
 use crate::auth::{self, Client};
 use crate::body::JsonBody;
@@ -72,17 +75,22 @@ pub fn code_at(secret: &[u8], unix_secs: u64) -> String {
 
 /// Whether `code` is the code of `secret` within [`SKEW`] steps of `unix_secs`.
 pub fn code_matches(secret: &[u8], code: &str, unix_secs: u64) -> bool {
+    matching_step(secret, code, unix_secs).is_some()
+}
+
+/// The step (within [`SKEW`] of `unix_secs`) whose code `code` is.
+fn matching_step(secret: &[u8], code: &str, unix_secs: u64) -> Option<u64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
     let t = totp(secret.to_vec(), "");
-    let mut found = false;
+    let mut found = None;
     for k in -SKEW..=SKEW {
         let at = unix_secs as i64 + k * STEP as i64;
-        if at >= 0 {
-            // Every candidate is compared (constant time in `totp-rs`), no early exit.
-            found |= t.check(&code, at as u64);
+        // Every candidate is compared (constant time in `totp-rs`), no early exit.
+        if at >= 0 && t.check(&code, at as u64) {
+            found = Some(at as u64 / STEP);
         }
     }
     found
@@ -144,8 +152,8 @@ fn unix_secs() -> Result<u64> {
 
 /// What a code proved.
 enum Proof {
-    /// A TOTP code.
-    Totp,
+    /// A TOTP code, of this step (unix seconds / 30).
+    Totp(u64),
     /// The backup code at this index of `backupCodes`.
     Backup(usize),
 }
@@ -162,8 +170,8 @@ fn check_code(
     let (secret, old_key) = keys
         .open(sealed, oid.to_hex().as_bytes())
         .map_err(|e| ApiError::internal(format!("two-factor secret of {oid}: {e}")))?;
-    if code_matches(&secret, code, unix_secs()?) {
-        return Ok((Some(Proof::Totp), old_key));
+    if let Some(step) = matching_step(&secret, code, unix_secs()?) {
+        return Ok((Some(Proof::Totp(step)), old_key));
     }
     let wanted = format!("{}:{}", oid.to_hex(), normalize_backup_code(code));
     let index = strings(user, "backupCodes")
@@ -262,6 +270,27 @@ fn open_challenge(keys: &KeyRing, challenge: &str) -> Result<(ObjectId, String)>
     Ok((oid, email_hash.to_string()))
 }
 
+/// Whether the user already signed in with the TOTP code of `step` (RFC
+/// 6238 §5.2: a code is accepted once). The successful sign-ins are the
+/// `two_factor_succeeded` auth events, which name the step.
+async fn totp_used(app: &AppState, user_id: &str, step: u64) -> Result<bool> {
+    let step = i64::try_from(step).unwrap_or(i64::MAX);
+    let used = app
+        .store()
+        .find_one(
+            Collection::AnalyticsEvents.name(),
+            doc! {
+                "eventType": "auth",
+                "eventName": "two_factor_succeeded",
+                "userId": user_id,
+                "properties.totpStep": step,
+            },
+            Some(doc! { "_id": 1 }),
+        )
+        .await?;
+    Ok(used.is_some())
+}
+
 /// `POST /api/auth/sign-in/2fa {challenge, code}`: `200 {token, expiresAt,
 /// user}`; `401 invalid_credentials` for a wrong code; `400
 /// invalid_challenge`; `429 too_many_attempts`.
@@ -292,9 +321,13 @@ pub async fn sign_in(
         .ok_or(ApiError::InvalidCredentials)?;
     let user_id = user.get_str("id").ok().map(str::to_string);
     let (proof, old_key) = check_code(keys, &user, oid, &code)?;
+    let replayed = match (&proof, &user_id) {
+        (Some(Proof::Totp(step)), Some(id)) => totp_used(&app, id, *step).await?,
+        _ => false,
+    };
     let spent = match &proof {
-        Some(p) => spend(&app, keys, &user, oid, p, old_key).await?,
-        None => false,
+        Some(p) if !replayed => spend(&app, keys, &user, oid, p, old_key).await?,
+        _ => false,
     };
     if !spent {
         auth::record(
@@ -307,18 +340,23 @@ pub async fn sign_in(
         .await;
         return Err(ApiError::InvalidCredentials);
     }
-    let method = if matches!(proof, Some(Proof::Backup(_))) {
-        "backup_code"
-    } else {
-        "totp"
-    };
-    tracing::info!(method, "two-factor sign-in");
-    auth::record(
+    let mut properties = serde_json::Map::new();
+    match proof {
+        Some(Proof::Totp(step)) => {
+            properties.insert("method".into(), json!("totp"));
+            properties.insert("totpStep".into(), json!(step));
+        }
+        _ => {
+            properties.insert("method".into(), json!("backup_code"));
+        }
+    }
+    auth::record_with(
         &app,
         "two_factor_succeeded",
         user_id.as_deref(),
         &email_hash,
         &client,
+        properties,
     )
     .await;
     let touch = doc! { "$set": { "lastLoginAt": DateTime::from_millis(now()?.millis()) } };

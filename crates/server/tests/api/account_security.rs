@@ -408,10 +408,18 @@ async fn totp_is_accepted_one_step_either_way_and_refused_at_two() {
             );
         }
     }
+    // A code signs in once (RFC 6238 section 5.2): the same code again is refused.
+    let again = second_step(&server, &ch, &totp(&secret, now)).await;
+    assert_eq!(
+        (again.status, again.code()),
+        (401, "invalid_credentials"),
+        "a replayed code: {}",
+        again.text
+    );
     let names = event_names(&server).await;
     assert_eq!(
         names.iter().filter(|n| *n == "two_factor_failed").count(),
-        2,
+        3,
         "{names:?}"
     );
     assert_eq!(
