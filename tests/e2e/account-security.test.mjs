@@ -213,6 +213,22 @@ describe('account security in the browser', () => {
     const events = await stack.api('/api/analytics-events?eventType=auth&limit=100');
     const names = events.body.items.map((e) => e.eventName);
     assert.ok(names.includes('two_factor_succeeded') && names.includes('two_factor_failed'), names.join(','));
+
+    // Turning it off takes the password and a code; then the password alone signs in.
+    await page.locator('#code').fill(backupCodes[1]);
+    await page.getByTestId('two-factor-submit').click();
+    await page.waitForURL((u) => u.pathname === '/account');
+    await page.goto(`${stack.webUrl}/account/security`);
+    await page.getByTestId('two-factor-disable-form').waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.locator('#disable-password').fill(tess.password);
+    await page.locator('#disable-code').fill(backupCodes[2]);
+    await page.getByTestId('two-factor-disable').click();
+    await page.getByTestId('two-factor-status').filter({ hasText: /^Off/ }).waitFor();
+    await signOut();
+    await signInWithPassword(tess, '/account');
+    await page.waitForURL((u) => u.pathname === '/account');
+    await signOut();
   });
 
   test('reset a forgotten password through the mailed link; every session ends', async () => {
