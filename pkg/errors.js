@@ -3,9 +3,11 @@
 //   collection's declared rules (collections.js, generated from the models
 //   crate) and the error's value, so the engine's messages stay Mongoose's.
 // - `formatError(error, { locale })`: a message meant for a person, in
-//   English or French, with the field's label derived from its path; any
+//   English or French (the templates of the models crate, as the server's
+//   422 renders them), with the field's label derived from its path; any
 //   message can be overridden and locales added (`addLocale`).
 import { collections } from './collections.js';
+import { messageTemplates } from './messages.js';
 
 const byName = new Map(collections.map((c) => [c.name, new Map(c.fields.map((f) => [f.path, f]))]));
 
@@ -79,46 +81,74 @@ export function labelOf(path) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-const list = (values, or) =>
-  values.length <= 1 ? values.map((v) => `"${v}"`).join('') : `${values.slice(0, -1).map((v) => `"${v}"`).join(', ')} ${or} "${values.at(-1)}"`;
+// The built-in locales' templates come from the models crate
+// (onelastai_models::messages, generated into messages.js), the same ones the
+// server's 422 renders for `Accept-Language`. Their syntax: `{name}` is the
+// value `name` (`label`, `message`, or a param: numbers as JavaScript writes
+// them, `{type}` through the locale's type names, a list as `"a", "b" or "c"`),
+// nothing when absent; `{name?text}` is `text` when `name` has a value.
 
-const TYPE_NAMES = {
-  en: { string: 'text', number: 'a number', boolean: 'true or false', date: 'a date', objectId: 'an id', array: 'a list', map: 'a set of named values', object: 'an object', mixed: 'a value' },
-  fr: { string: 'du texte', number: 'un nombre', boolean: 'vrai ou faux', date: 'une date', objectId: 'un identifiant', array: 'une liste', map: 'un ensemble de valeurs nommées', object: 'un objet', mixed: 'une valeur' },
-};
+/** A param as a template writes it. */
+function valueText(v, locale) {
+  if (Array.isArray(v)) {
+    const quoted = v.map((x) => `"${valueText(x, locale)}"`);
+    return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} ${locale.or} ${quoted.at(-1)}`;
+  }
+  return v === null || v === undefined ? '' : String(v);
+}
+
+/** The index of the `}` closing a placeholder whose `{` precedes `text`. */
+function closingBrace(text) {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && depth-- === 0) return i;
+  }
+  return -1;
+}
+
+/** Fills the placeholders of `template`; `lookup(name)` is a string or undefined. */
+function render(template, lookup) {
+  let out = '';
+  let rest = template;
+  for (let open = rest.indexOf('{'); open !== -1; open = rest.indexOf('{')) {
+    out += rest.slice(0, open);
+    const after = rest.slice(open + 1);
+    const close = closingBrace(after);
+    if (close === -1) return out + rest.slice(open); // an unmatched `{` is text
+    const inner = after.slice(0, close);
+    const q = inner.indexOf('?');
+    if (q !== -1 && !inner.slice(0, q).includes('{')) {
+      if (lookup(inner.slice(0, q)) !== undefined) out += render(inner.slice(q + 1), lookup);
+    } else out += lookup(inner) ?? '';
+    rest = after.slice(close + 1);
+  }
+  return out + rest;
+}
+
+/** A built-in locale's messages: for each kind, a function of `{ label, params, error }`. */
+function compile(locale) {
+  const format = (template) => ({ label, params, error }) =>
+    render(template, (name) => {
+      if (name === 'label') return label || undefined;
+      if (name === 'message') return error.message;
+      const v = params?.[name];
+      if (v === undefined) return undefined;
+      return name === 'type' ? (Object.hasOwn(locale.types, v) ? locale.types[v] : locale.anyType) : valueText(v, locale);
+    });
+  const messages = Object.fromEntries(Object.entries(locale.kinds).map(([kind, t]) => [kind, format(t)]));
+  const cast = messages.cast;
+  const document = format(locale.document);
+  // A cast error at the root has no label: the document is not an object.
+  if (cast) messages.cast = (context) => (context.label ? cast(context) : document(context));
+  return messages;
+}
 
 /**
- * The built-in locales: for each error kind, a function of
- * `{ label, params, error }` that returns the message.
+ * The locales: for each error kind, a function of `{ label, params, error }`
+ * that returns the message.
  */
-const LOCALES = {
-  en: {
-    required: ({ label }) => `${label} is required.`,
-    maxlength: ({ label, params }) =>
-      `${label} must be at most ${params.maxlength} characters${params.length === undefined ? '' : ` (${params.length} now)`}.`,
-    minlength: ({ label, params }) => `${label} must be at least ${params.minlength} characters.`,
-    enum: ({ label, params }) => `${label} must be one of ${list(params.values, 'or')}.`,
-    min: ({ label, params }) => `${label} must be at least ${params.min}.`,
-    max: ({ label, params }) => `${label} must be at most ${params.max}.`,
-    regexp: ({ label }) => `${label} is not in the expected format.`,
-    cast: ({ label, params }) =>
-      label ? `${label} must be ${TYPE_NAMES.en[params.type] ?? 'a valid value'}.` : 'The document must be an object.',
-    'user defined': ({ error }) => error.message,
-  },
-  fr: {
-    required: ({ label }) => `${label} est obligatoire.`,
-    maxlength: ({ label, params }) =>
-      `${label} doit comporter au plus ${params.maxlength} caractères${params.length === undefined ? '' : ` (${params.length} actuellement)`}.`,
-    minlength: ({ label, params }) => `${label} doit comporter au moins ${params.minlength} caractères.`,
-    enum: ({ label, params }) => `${label} doit être ${list(params.values, 'ou')}.`,
-    min: ({ label, params }) => `${label} doit être au moins ${params.min}.`,
-    max: ({ label, params }) => `${label} doit être au plus ${params.max}.`,
-    regexp: ({ label }) => `${label} n'a pas le format attendu.`,
-    cast: ({ label, params }) =>
-      label ? `${label} doit être ${TYPE_NAMES.fr[params.type] ?? 'une valeur valide'}.` : 'Le document doit être un objet.',
-    'user defined': ({ error }) => error.message,
-  },
-};
+const LOCALES = Object.fromEntries(Object.entries(messageTemplates).map(([tag, l]) => [tag, compile(l)]));
 
 /**
  * Adds a locale, or replaces messages of an existing one: `messages` maps

@@ -39,7 +39,7 @@ step "cargo build -p onelastai-models-wasm --target $TARGET --profile wasm-relea
 cargo build -p onelastai-models-wasm --target "$TARGET" --profile wasm-release
 
 step "wasm-bindgen --target web, --target experimental-nodejs-module"
-rm -rf pkg/web pkg/node pkg/models.d.ts pkg/collections.js pkg/json-schemas.js pkg/generated.d.ts
+rm -rf pkg/web pkg/node pkg/models.d.ts pkg/collections.js pkg/json-schemas.js pkg/generated.d.ts pkg/messages.js
 wasm-bindgen --target web --out-dir pkg/web --out-name "$OUT_NAME" "$BUILT"
 wasm-bindgen --target experimental-nodejs-module --out-dir pkg/node --out-name "$OUT_NAME" "$BUILT"
 printf '{\n  "type": "module"\n}\n' > pkg/node/package.json
@@ -50,7 +50,7 @@ for dir in pkg/web pkg/node; do
     "$dir/${OUT_NAME}_bg.wasm" -o "$dir/${OUT_NAME}_bg.wasm"
 done
 
-step "pkg/models.d.ts; collections, JSON Schemas, wrapped validators, typed paths (tools/build-pkg-codegen.mjs)"
+step "pkg/models.d.ts; collections, JSON Schemas, messages, wrapped validators, typed paths (tools/build-pkg-codegen.mjs)"
 # The declarations are the same for both outputs, less web's init functions,
 # which pkg/index.d.ts replaces with init().
 cp pkg/node/$OUT_NAME.d.ts pkg/models.d.ts
@@ -58,6 +58,7 @@ cp pkg/node/$OUT_NAME.d.ts pkg/models.d.ts
 # runs (the JSON Schema generator, the form metadata) stays out of the .wasm.
 cargo run -q -p onelastai-models --example collections_data > target/collections-data.json
 cargo run -q -p onelastai-models --example json_schemas > target/json-schemas.json
+cargo run -q -p onelastai-models --example messages_data > target/messages.json
 node tools/build-pkg-codegen.mjs
 
 wasm_bytes=$(stat -c %s "pkg/web/${OUT_NAME}_bg.wasm")

@@ -36,6 +36,8 @@ pub mod js;
 pub mod json;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod json_schema;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod messages;
 #[cfg(feature = "server")]
 pub mod storage;
 
