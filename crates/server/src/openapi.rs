@@ -483,6 +483,22 @@ impl Components {
                     "kind": { "enum": kinds },
                     "message": { "type": "string", "description": "Mongoose's message, unchanged." },
                     "value": { "description": "The offending value, when there was one." },
+                    "params": {
+                        "type": "object",
+                        "description": "Machine-readable details from the declared rules: `maxlength` and `length` (UTF-16), `values` (enum), `min`, `max`, `type` (cast); empty for the other kinds.",
+                        "properties": {
+                            "maxlength": { "type": "integer", "minimum": 0 },
+                            "length": { "type": "integer", "minimum": 0 },
+                            "values": { "type": "array", "items": { "type": "string" } },
+                            "min": { "type": "number" },
+                            "max": { "type": "number" },
+                            "type": { "type": "string" },
+                        },
+                    },
+                    "userMessage": {
+                        "type": "string",
+                        "description": "The message for a person, in the body's `locale`; only when `Accept-Language` names a locale the server has (`en`, `fr`).",
+                    },
                 },
             })
         })
@@ -551,6 +567,7 @@ const _: () = assert!(kind_position(ErrorKind::Cast) + 1 == ERROR_KINDS.len());
 pub fn error_examples() -> Vec<ApiError> {
     let all = vec![
         ApiError::Validation {
+            collection: Collection::Users,
             errors: vec![FieldError::new(
                 "bio",
                 ErrorKind::MaxLength,
@@ -621,6 +638,9 @@ fn error_key_schema(me: &mut Components, key: &str) -> Option<Value> {
             json!({ "type": "array", "items": me.field_error(), "maxItems": crate::error::MAX_ERRORS })
         }
         "errorCount" => json!({ "type": "integer", "minimum": 0 }),
+        "locale" => {
+            json!({ "type": "string", "description": "The locale of the errors' `userMessage` (from `Accept-Language`)." })
+        }
         "truncated" => {
             json!({ "type": "boolean", "description": "More paths fail than `errors` lists." })
         }
@@ -839,7 +859,7 @@ fn parameter(p: Param) -> Value {
             "name": "Idempotency-Key",
             "in": "header",
             "description": "A retry with the same key and body returns the first answer and stores nothing.",
-            "schema": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$" },
+            "schema": { "type": "string", "minLength": 1, "maxLength": crate::idempotency::MAX_KEY_LEN, "pattern": "^[!-~]+$" },
         }),
         Param::IfMatch => json!({
             "name": "If-Match",
