@@ -669,6 +669,24 @@ pub(crate) async fn end_sessions(
         .await?)
 }
 
+/// `422` unless `password` meets the users rules for the stored user's
+/// auth method (checked on the plain password, before it is hashed).
+pub(crate) fn check_new_password(stored: &bson::Document, password: &str) -> Result<()> {
+    let context = json!({ "authMethod": stored.get_str("authMethod").unwrap_or("password") });
+    let errors = Collection::Users
+        .validate_path("password", &json!(password), Some(&context), now()?)
+        .map_err(ApiError::internal)?;
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation {
+            collection: Collection::Users,
+            errors,
+            truncated: false,
+        })
+    }
+}
+
 /// A stored user's `__v`.
 fn version_of(doc: &bson::Document) -> i64 {
     match doc.get("__v") {
@@ -782,18 +800,7 @@ pub async fn change_password(
     if !app.hasher().verify(current, hash).await? {
         return Err(ApiError::InvalidCredentials);
     }
-    // The new password meets the users rules, with the account's auth method.
-    let context = json!({ "authMethod": stored.get_str("authMethod").unwrap_or("password") });
-    let errors = Collection::Users
-        .validate_path("password", &json!(new), Some(&context), now()?)
-        .map_err(ApiError::internal)?;
-    if !errors.is_empty() {
-        return Err(ApiError::Validation {
-            collection: Collection::Users,
-            errors,
-            truncated: false,
-        });
-    }
+    check_new_password(&stored, &new)?;
     let new_hash = app.hasher().hash(new).await?;
     let now = now()?;
     let version = stored.get("__v").cloned().unwrap_or(Bson::Int32(0));

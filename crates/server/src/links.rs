@@ -147,15 +147,18 @@ async fn send_link(app: &AppState, email: &str, kind: Kind) -> Result<()> {
         .map_err(ApiError::internal)
 }
 
+/// `400 invalid_token`: unknown, used and expired links alike.
+fn invalid_token() -> ApiError {
+    ApiError::bad_request(
+        "invalid_token",
+        "this link has expired or was already used; ask for a new one",
+    )
+}
+
 /// The user holding a live link token of `kind`; used or expired links are
 /// refused alike (`400 invalid_token`).
 async fn redeem(app: &AppState, token: &str, kind: Kind) -> Result<Document> {
-    let invalid = || {
-        ApiError::bad_request(
-            "invalid_token",
-            "this link has expired or was already used; ask for a new one",
-        )
-    };
+    let invalid = invalid_token;
     let token = token.trim();
     if token.len() != 43 {
         return Err(invalid());
@@ -180,6 +183,27 @@ async fn redeem(app: &AppState, token: &str, kind: Kind) -> Result<Document> {
     Ok(user)
 }
 
+/// Writes `set` and removes the link's token from `user` (read by
+/// [`redeem`]); `400 invalid_token` when the user changed since it was read
+/// (the same link used twice at once works once). Returns the user's `_id`.
+async fn use_up(app: &AppState, user: &Document, set: Document) -> Result<bson::oid::ObjectId> {
+    let oid = user
+        .get_object_id("_id")
+        .map_err(|_| ApiError::internal("a user without an ObjectId"))?;
+    if auth::write_user(
+        app,
+        user,
+        set,
+        &["resetPasswordToken", "resetPasswordExpires"],
+    )
+    .await?
+    {
+        Ok(oid)
+    } else {
+        Err(invalid_token())
+    }
+}
+
 /// `POST /api/auth/password-reset {email}`: `202` always; a password
 /// account gets a link.
 pub async fn password_reset(
@@ -202,35 +226,9 @@ pub async fn password_reset_confirm(
     let token = auth::string_field(&body, "token")?;
     let password = auth::string_field(&body, "password")?;
     let user = redeem(&app, &token, Kind::Reset).await?;
-    // The plain password meets the users rules before it is hashed.
-    let context = json!({ "authMethod": user.get_str("authMethod").unwrap_or("password") });
-    let errors = Collection::Users
-        .validate_path("password", &json!(password), Some(&context), now()?)
-        .map_err(ApiError::internal)?;
-    if !errors.is_empty() {
-        return Err(ApiError::Validation {
-            errors,
-            truncated: false,
-        });
-    }
+    auth::check_new_password(&user, &password)?;
     let hash = app.hasher().hash(password).await?;
-    let set = doc! { "password": hash };
-    if !auth::write_user(
-        &app,
-        &user,
-        set,
-        &["resetPasswordToken", "resetPasswordExpires"],
-    )
-    .await?
-    {
-        return Err(ApiError::bad_request(
-            "invalid_token",
-            "this link has expired or was already used; ask for a new one",
-        ));
-    }
-    let oid = user
-        .get_object_id("_id")
-        .map_err(|_| ApiError::internal("a user without an ObjectId"))?;
+    let oid = use_up(&app, &user, doc! { "password": hash }).await?;
     auth::end_sessions(&app, oid, None).await?;
     let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
     auth::record(
@@ -265,28 +263,13 @@ pub async fn magic_link_confirm(
     let body = auth::small_object(&app, body?).await?;
     let token = auth::string_field(&body, "token")?;
     let user = redeem(&app, &token, Kind::SignIn).await?;
-    let oid = user
-        .get_object_id("_id")
-        .map_err(|_| ApiError::internal("a user without an ObjectId"))?;
     let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
     auth::check_lockout(&app, &email_hash, &client).await?;
     let set = doc! {
         "emailVerified": true,
         "lastLoginAt": DateTime::from_millis(now()?.millis()),
     };
-    if !auth::write_user(
-        &app,
-        &user,
-        set,
-        &["resetPasswordToken", "resetPasswordExpires"],
-    )
-    .await?
-    {
-        return Err(ApiError::bad_request(
-            "invalid_token",
-            "this link has expired or was already used; ask for a new one",
-        ));
-    }
+    let oid = use_up(&app, &user, set).await?;
     if user.get_bool("twoFactorEnabled").unwrap_or(false) {
         return crate::twofactor::challenge(&app, oid, &email_hash);
     }

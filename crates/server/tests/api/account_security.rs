@@ -248,6 +248,35 @@ fn link_token(message: &Value, path: &str) -> String {
     }
 }
 
+/// Asks `route` for a link for `email` and returns the token of the `n`-th
+/// message to it (its link to `page`).
+async fn mailed_token(
+    server: &TestServer,
+    route: &str,
+    email: &str,
+    n: usize,
+    page: &str,
+) -> String {
+    let r = post(server, route, json!({ "email": email }), None).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    link_token(&wait_for_mail(server, email, n).await, page)
+}
+
+/// Moves the stored link expiry of `email` into the past (the test's stand-in
+/// for waiting an hour).
+async fn expire_link(server: &TestServer, email: &str) {
+    let past = DateTime::from_millis(now_ms() - 1000);
+    let updated = server
+        .db
+        .collection::<Document>("users")
+        .update_one(
+            doc! { "email": email },
+            doc! { "$set": { "resetPasswordExpires": past } },
+        )
+        .await;
+    assert!(matches!(updated, Ok(u) if u.matched_count == 1), "{email}");
+}
+
 // --- two-factor -------------------------------------------------------------
 
 #[tokio::test]
@@ -637,25 +666,15 @@ async fn password_reset_works_once_ends_sessions_and_expires() {
     assert_eq!((r.status, r.code()), (400, "invalid_token"), "{}", r.text);
 
     // Expired: a new link whose stored expiry has passed is refused.
-    post(
+    let token = mailed_token(
         &server,
         "/api/auth/password-reset",
-        json!({ "email": "erin@example.com" }),
-        None,
+        "erin@example.com",
+        2,
+        "/reset-password",
     )
     .await;
-    let mail = wait_for_mail(&server, "erin@example.com", 2).await;
-    let token = link_token(&mail, "/reset-password");
-    let past = DateTime::from_millis(now_ms() - 1000);
-    let updated = server
-        .db
-        .collection::<Document>("users")
-        .update_one(
-            doc! { "email": "erin@example.com" },
-            doc! { "$set": { "resetPasswordExpires": past } },
-        )
-        .await;
-    assert!(updated.is_ok());
+    expire_link(&server, "erin@example.com").await;
     let r = post(
         &server,
         "/api/auth/password-reset/confirm",
@@ -789,25 +808,15 @@ async fn a_sign_in_link_works_once_and_expires() {
         r.text
     );
 
-    post(
+    let token = mailed_token(
         &server,
         "/api/auth/magic-link",
-        json!({ "email": "hana@example.com" }),
-        None,
+        "hana@example.com",
+        2,
+        "/magic-link",
     )
     .await;
-    let mail = wait_for_mail(&server, "hana@example.com", 2).await;
-    let token = link_token(&mail, "/magic-link");
-    let past = DateTime::from_millis(now_ms() - 1000);
-    let updated = server
-        .db
-        .collection::<Document>("users")
-        .update_one(
-            doc! { "email": "hana@example.com" },
-            doc! { "$set": { "resetPasswordExpires": past } },
-        )
-        .await;
-    assert!(updated.is_ok());
+    expire_link(&server, "hana@example.com").await;
     let r = post(
         &server,
         "/api/auth/magic-link/confirm",
