@@ -1,13 +1,23 @@
 //! Every way a request can fail, and the one JSON shape clients see.
 //!
 //! A body is always `{"error": <code>, "message": <text>}`, plus `errors`
-//! (the models crate's `FieldError`s, unchanged) for 422 and `index`/`fields`
-//! for a duplicate key. Internal failures are logged with their cause and
-//! answered with a generic message: no driver text, no stack, no query.
+//! for 422 and `index`/`fields` for a duplicate key. Internal failures are
+//! logged with their cause and answered with a generic message: no driver
+//! text, no stack, no query.
+//!
+//! A 422's `errors` are the models crate's `FieldError`s (`message` is
+//! Mongoose's, unchanged), each with its machine-readable `params`
+//! (`onelastai_models::messages::params`). When the request's
+//! `Accept-Language` names a locale the models crate has, [`localize`] adds
+//! each error's `userMessage` (the sentence for a person, from the same
+//! templates as the package's `formatError`) and the body's `locale`.
 
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use onelastai_models::FieldError;
+use onelastai_models::messages::{self, Locale};
+use onelastai_models::{Collection, FieldError};
 use serde_json::{json, Value};
 
 /// The most field errors a 422 carries (and validation looks for): a 1 MiB
@@ -23,6 +33,9 @@ pub enum ApiError {
     /// 422: the document breaks the collection's rules.
     #[error("the document is not valid")]
     Validation {
+        /// The collection whose rules the errors are of (their `params`
+        /// are read from its declarations).
+        collection: Collection,
         /// The failing paths in document order, at most [`MAX_ERRORS`].
         errors: Vec<FieldError>,
         /// More paths fail than `errors` lists: validation stopped at the limit.
@@ -180,12 +193,30 @@ impl ApiError {
 
     /// The JSON body.
     pub fn body(&self) -> Value {
+        self.body_in(None)
+    }
+
+    /// The JSON body; a 422's errors with their `userMessage` in `locale`
+    /// when there is one (and the body's `locale`).
+    pub fn body_in(&self, locale: Option<&Locale>) -> Value {
         let mut body = json!({ "error": self.code(), "message": self.to_string() });
         match self {
-            Self::Validation { errors, truncated } => {
-                body["errors"] = json!(errors);
+            Self::Validation {
+                collection,
+                errors,
+                truncated,
+            } => {
+                body["errors"] = Value::Array(
+                    errors
+                        .iter()
+                        .map(|e| field_error_json(*collection, e, locale))
+                        .collect(),
+                );
                 body["errorCount"] = json!(errors.len());
                 body["truncated"] = json!(truncated);
+                if let Some(locale) = locale {
+                    body["locale"] = json!(locale.tag);
+                }
             }
             Self::Duplicate { index, fields } => {
                 body["index"] = json!(index);
@@ -200,6 +231,18 @@ impl ApiError {
         }
         body
     }
+}
+
+/// One field error as a 422 lists it: the models crate's fields, its
+/// `params`, and its `userMessage` in `locale` when there is one.
+fn field_error_json(collection: Collection, e: &FieldError, locale: Option<&Locale>) -> Value {
+    let mut v = json!(e);
+    let params = messages::params(collection, e);
+    if let Some(locale) = locale {
+        v["userMessage"] = json!(messages::format(locale, e, &params));
+    }
+    v["params"] = Value::Object(params);
+    v
 }
 
 fn duplicate_message(fields: &[String]) -> String {
@@ -222,6 +265,23 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let Self::Validation {
+            collection,
+            errors,
+            truncated,
+        } = self
+        {
+            // Its body depends on Accept-Language ([`localize`]).
+            response
+                .headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept-language"));
+            response.extensions_mut().insert(Localizable {
+                collection,
+                errors,
+                truncated,
+            });
+            return response;
+        }
         if matches!(self, Self::Unauthorized) {
             response
                 .headers_mut()
@@ -245,4 +305,52 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// A 422 on its way out, kept on the response for [`localize`] to write in
+/// the client's language.
+#[derive(Clone)]
+struct Localizable {
+    collection: Collection,
+    errors: Vec<FieldError>,
+    truncated: bool,
+}
+
+/// Middleware: when the request's `Accept-Language` names a locale the
+/// models crate has ([`messages::negotiate`]: `q` honoured, `fr-CA` -> `fr`,
+/// `*` -> English), a 422's errors get their `userMessage` in it, the body
+/// its `locale` and the response `Content-Language`. A header naming no
+/// known locale, or none, leaves the body as it is: Mongoose's `message`
+/// and the `params` to format from. `message` is never changed.
+pub async fn localize(req: Request, next: Next) -> Response {
+    let locale = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(messages::negotiate);
+    let mut response = next.run(req).await;
+    let Some(Localizable {
+        collection,
+        errors,
+        truncated,
+    }) = response.extensions_mut().remove::<Localizable>()
+    else {
+        return response;
+    };
+    let Some(locale) = locale else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(locale.tag),
+    );
+    let error = ApiError::Validation {
+        collection,
+        errors,
+        truncated,
+    };
+    let body = error.body_in(Some(locale)).to_string();
+    Response::from_parts(parts, axum::body::Body::from(body))
 }

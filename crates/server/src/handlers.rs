@@ -171,6 +171,7 @@ fn prepare(
         .collection
         .validate_json_with(&Tree::Object(input), now, &limit)
         .map_err(|r| ApiError::Validation {
+            collection: res.collection,
             errors: r.errors,
             truncated: r.truncated,
         })?;
@@ -355,6 +356,7 @@ async fn plan_price(
     match price {
         Some(p) => Ok(Some(p)),
         None => Err(ApiError::Validation {
+            collection: res.collection,
             errors: vec![onelastai_models::FieldError::new(
                 "plan",
                 onelastai_models::ErrorKind::UserDefined,
