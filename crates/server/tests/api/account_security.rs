@@ -975,3 +975,131 @@ async fn a_rotated_key_still_opens_old_secrets_and_reseals_them_at_sign_in() {
     assert_eq!(r.status, 200, "{}", r.text);
     rotated.finish().await;
 }
+
+/// A minimal SMTP server on loopback (no TLS): answers each command and
+/// sends every message's DATA down the channel.
+async fn fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+        Ok(l) => l,
+        Err(e) => panic!("bind: {e}"),
+    };
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 fake ESMTP\r\n").await;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            let _ = tx.send(std::mem::take(body));
+                            data = None;
+                            let _ = write.write_all(b"250 queued\r\n").await;
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" => b"250-fake\r\n250 8BITMIME\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    let _ = write.write_all(answer).await;
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+/// The text of a quoted-printable body (soft line breaks and `=XX` escapes).
+fn unquote(qp: &str) -> String {
+    let joined = qp.replace("=\n", "");
+    let mut out = String::new();
+    let mut chars = joined.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '=' {
+            let hex: String = chars.by_ref().take(2).collect();
+            match u8::from_str_radix(&hex, 16) {
+                Ok(b) => out.push(b as char),
+                Err(_) => {
+                    out.push('=');
+                    out.push_str(&hex);
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn with_smtp_the_reset_link_is_sent_by_smtp() {
+    let (port, mut mail) = fake_smtp().await;
+    let url = format!("smtp://127.0.0.1:{port}");
+    let server = TestServer::start_with(
+        &mongodb_uri(),
+        &unique_db("smtp"),
+        &[
+            ("SMTP_URL", url.as_str()),
+            ("MAIL_FROM", "OneLastAI <no-reply@onelastai.test>"),
+            ("APP_URL", "http://app.test"),
+        ],
+    )
+    .await;
+    sign_up(&server, "olga@example.com", "olga-Passw0rd-1", "Olga").await;
+    // No outbox where mail goes by SMTP.
+    let r = server.get("/api/dev/outbox").await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    let r = post(
+        &server,
+        "/api/auth/password-reset",
+        json!({ "email": "olga@example.com" }),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 202);
+    let data = match tokio::time::timeout(Duration::from_secs(10), mail.recv()).await {
+        Ok(Some(d)) => d,
+        other => panic!("no message reached the SMTP server: {other:?}"),
+    };
+    assert!(data.contains("To: olga@example.com"), "{data}");
+    assert!(
+        data.contains("From: OneLastAI <no-reply@onelastai.test>"),
+        "{data}"
+    );
+    let text = unquote(&data);
+    let token = text
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://app.test/reset-password?token="))
+        .map(str::to_string);
+    let Some(token) = token else {
+        panic!("no reset link in {data}");
+    };
+    let r = post(
+        &server,
+        "/api/auth/password-reset/confirm",
+        json!({ "token": token, "password": "olga-New-Passw0rd" }),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    sign_in(&server, "olga@example.com", "olga-New-Passw0rd").await;
+    server.finish().await;
+}
