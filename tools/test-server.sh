@@ -8,7 +8,9 @@
 # when missing (npm ci in tests/mongoose), runs `cargo test -p onelastai-server` (unit
 # tests, then the HTTP integration tests in crates/server/tests/api, which include the
 # Mongoose interop script tests/interop/interop.js, the outage test with its own
-# devdb, and the OpenAPI checks with Redocly and Ajv from tests/openapi), and stops the database on exit. Exit status: the tests'.
+# devdb, the OpenAPI checks with Redocly and Ajv from tests/openapi, and the 422 messages'
+# parity with the package, built by tools/build-pkg.sh when pkg/ lacks it), and stops the
+# database on exit. Exit status: the tests'.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +35,12 @@ fi
 if [[ ! -d "$root/tests/openapi/node_modules/@redocly/openapi-core" || ! -d "$root/tests/openapi/node_modules/ajv-formats" ]]; then
   step "installing the OpenAPI checkers, Redocly and Ajv (npm ci in tests/openapi)"
   (cd "$root/tests/openapi" && npm ci --no-audit --no-fund)
+fi
+
+if [[ ! -f "$root/pkg/node/models_bg.wasm" || ! -f "$root/pkg/messages.js" ]]; then
+  # tests/api/messages.rs compares the 422's messages with the built package's.
+  step "building the package for the messages parity test (tools/build-pkg.sh)"
+  bash "$root/tools/build-pkg.sh"
 fi
 
 port="$(spare_port)"

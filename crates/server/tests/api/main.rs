@@ -15,6 +15,7 @@ mod bad_input;
 mod crud;
 mod duplicates;
 mod interop;
+mod messages;
 mod openapi;
 mod outage;
 mod policy;
