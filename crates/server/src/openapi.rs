@@ -667,7 +667,8 @@ fn error_schema(me: &mut Components, status: u16) -> Value {
         } else if !codes.contains(&e.code()) {
             codes.push(e.code());
         }
-        if let Value::Object(body) = e.body() {
+        // In a locale: a 422's keys include `locale` (and its errors' `userMessage`).
+        if let Value::Object(body) = e.body_in(onelastai_models::messages::LOCALES.first()) {
             for key in body.keys() {
                 if !properties.contains_key(key) && key != "error" {
                     if let Some(schema) = error_key_schema(me, key) {
@@ -701,7 +702,7 @@ fn status_text(status: u16) -> &'static str {
         409 => "A unique index already holds these values, or the document changed since the version sent.",
         413 => "The body exceeds `BODY_LIMIT`.",
         415 => "The body is not JSON.",
-        422 => "The document breaks the collection's rules: every failing path.",
+        422 => "The document breaks the collection's rules: every failing path, with its `params`; with `Accept-Language: en` or `fr` (`q` honoured, `fr-CA` is `fr`), also its `userMessage` and the body's `locale`.",
         428 => "A change without the version it applies to.",
         429 => "Too many failed sign-ins; retry after `Retry-After` seconds.",
         500 => "A bug or an unexpected database answer; the detail is logged only.",

@@ -6,9 +6,11 @@
 //!   Expected sentences are written by hand here.
 //! - parity: for every invalid vector, the server's `params` and its
 //!   `userMessage` in English and French equal what the built package
-//!   (`pkg/`) gives for the same input (`tests/pkg/server-parity.mjs`).
+//!   (`pkg/`) gives for the same input (`tests/pkg/server-parity.mjs`), and
+//!   each localised 422 fits `/openapi.json`'s schema (Ajv, [`crate::contract`]).
 
 use crate::common::TestServer;
+use crate::contract::Answers;
 use crate::vector_files;
 use onelastai_models::Collection;
 use serde_json::{json, Value};
@@ -248,6 +250,7 @@ async fn every_invalid_vector_has_the_packages_params_and_messages() {
     let server = TestServer::start("messages_parity").await;
     let (mut invalid, mut errors) = (0, 0);
     let mut cases = Vec::new();
+    let mut contract = Answers::default();
     for c in Collection::ALL {
         let route = c.route();
         for case in vector_files::cases(c.name()) {
@@ -264,6 +267,8 @@ async fn every_invalid_vector_has_the_packages_params_and_messages() {
                 if r.status != 422 {
                     continue;
                 }
+                let tag = format!("{} [{locale}]", case["name"]);
+                contract.record("post", &format!("/api/{route}"), &r, &tag);
                 assert_eq!(r.json["locale"], locale, "{route} / {}", case["name"]);
                 let list = r.json["errors"].as_array().cloned().unwrap_or_default();
                 for e in &list {
@@ -310,6 +315,10 @@ async fn every_invalid_vector_has_the_packages_params_and_messages() {
         diffs.len(),
         diffs.join("\n")
     );
+    match contract.check(&server).await {
+        Ok(report) => println!("{}", report.trim()),
+        Err(report) => panic!("localised 422s that do not fit /openapi.json:\n{report}"),
+    }
     // Every server error was compared (none lacks a package counterpart).
     assert_eq!(compared as usize, errors);
     assert!(
