@@ -65,6 +65,33 @@ test('formatError: English and French, by hand', () => {
   assert.equal(pkg.formatError(pkg.validate('users', 'text').errors[0]), 'The document must be an object.');
 });
 
+test('formatError: the templates (models crate) with params given, by hand', () => {
+  // Errors shaped as the server's 422 sends them: params, no collection needed.
+  const bio = { path: 'bio', kind: 'maxlength', message: 'm', params: { maxlength: 500, length: 510 } };
+  assert.equal(pkg.formatError(bio, { locale: 'fr' }), 'Bio doit comporter au plus 500 caractères (510 actuellement).');
+  // No length (no string value): the conditional part is left out.
+  const noLength = { path: 'bio', kind: 'maxlength', message: 'm', params: { maxlength: 500 } };
+  assert.equal(pkg.formatError(noLength), 'Bio must be at most 500 characters.');
+  assert.equal(pkg.formatError(noLength, { locale: 'fr' }), 'Bio doit comporter au plus 500 caractères.');
+  // Lists of one and two values; numbers as JavaScript writes them.
+  assert.equal(pkg.formatError({ path: 'role', kind: 'enum', message: 'm', params: { values: ['user'] } }), 'Role must be one of "user".');
+  assert.equal(pkg.formatError({ path: 'a', kind: 'enum', message: 'm', params: { values: ['x', 'y'] } }, { locale: 'fr' }), 'A doit être "x" ou "y".');
+  assert.equal(pkg.formatError({ path: 'price', kind: 'min', message: 'm', params: { min: 0.5 } }), 'Price must be at least 0.5.');
+  assert.equal(pkg.formatError({ path: 'price', kind: 'max', message: 'm', params: { max: 1e21 } }, { locale: 'fr' }), 'Price doit être au plus 1e+21.');
+  // Type names, and the fallback for a type the locale does not name (not even Object.prototype's keys).
+  assert.equal(pkg.formatError({ path: 'startDate', kind: 'cast', message: 'm', params: { type: 'date' } }, { locale: 'fr' }), 'Start date doit être une date.');
+  assert.equal(pkg.formatError({ path: 'x', kind: 'cast', message: 'm', params: { type: 'weird' } }), 'X must be a valid value.');
+  assert.equal(pkg.formatError({ path: 'x', kind: 'cast', message: 'm', params: { type: 'toString' } }, { locale: 'fr' }), 'X doit être une valeur valide.');
+  assert.equal(pkg.formatError({ path: '', kind: 'cast', message: 'm', params: { type: 'object' } }, { locale: 'fr' }), 'Le document doit être un objet.');
+  assert.equal(pkg.formatError({ path: 'website', kind: 'regexp', message: 'm', params: {} }, { locale: 'fr' }), "Website n'a pas le format attendu.");
+  // A kind no locale knows keeps Mongoose's message.
+  assert.equal(pkg.formatError({ path: 'x', kind: 'unknown kind', message: 'Mongoose says so.' }), 'Mongoose says so.');
+  // An added locale falls back to the one named.
+  pkg.addLocale('fr-x-test', { required: ({ label }) => `${label} manque.` }, { fallback: 'fr' });
+  assert.equal(pkg.formatError({ path: 'email', kind: 'required', message: 'm' }, { locale: 'fr-x-test' }), 'Email manque.');
+  assert.equal(pkg.formatError(bio, { locale: 'fr-x-test' }), 'Bio doit comporter au plus 500 caractères (510 actuellement).');
+});
+
 test('labels from paths', () => {
   assert.equal(pkg.labelOf('bio'), 'Bio');
   assert.equal(pkg.labelOf('socialLinks.github'), 'Social links github');
