@@ -115,17 +115,38 @@ pub fn endpoints(routes: crate::openapi::Routes) -> crate::openapi::Routes {
         json!({ "mean": num, "p50": { "type": ["integer", "null"] }, "p90": { "type": ["integer", "null"] } }),
     );
     let bins = json!({ "type": "array", "items": object(json!({ "min": n, "max": { "type": ["integer", "null"] }, "users": n })) });
-    let op = |id, title, text| {
-        Op::new(id, title)
+    let op = |id, title, bucketed: bool| {
+        let text = if bucketed { BUCKETED_TEXT } else { PARAMS_TEXT };
+        let date = json!({ "type": "string", "format": "date-time" });
+        let op = Op::new(id, title)
             .describe(text)
             .tag("stats")
             .caller(May::SessionOrService)
-            .errors(&[400, 403])
+            .query(
+                "from",
+                "Start of the range, inclusive (ISO 8601). Default: 30 days before `to`.",
+                date.clone(),
+            )
+            .query(
+                "to",
+                "End of the range, exclusive (ISO 8601). Default: now.",
+                date,
+            )
+            .errors(&[400, 403]);
+        if bucketed {
+            op.query(
+                "interval",
+                "Bucket width, UTC (weeks from Monday). Default: `day` (`month` for revenue).",
+                json!({ "enum": ["day", "week", "month"] }),
+            )
+        } else {
+            op
+        }
     };
     routes
         .add(Endpoint::new("/api/stats/users/activity").get(
             activity,
-            op("statsUserActivity", "Active users, sign-ups and sessions per bucket", BUCKETED_TEXT).answers(
+            op("statsUserActivity", "Active users, sign-ups and sessions per bucket", true).answers(
                 200,
                 "`activeUsers`: distinct users with `usersessions.lastActivityAt` or `users.lastLoginAt` in the bucket; `signUps`: users created in it; `sessions`: sessions created in it.",
                 Some(answer(json!({
@@ -136,7 +157,7 @@ pub fn endpoints(routes: crate::openapi::Routes) -> crate::openapi::Routes {
         ))
         .add(Endpoint::new("/api/stats/users/geography").get(
             geography,
-            op("statsUserGeography", "Users and sessions per country", PARAMS_TEXT).answers(
+            op("statsUserGeography", "Users and sessions per country", false).answers(
                 200,
                 "Per `usersessions.location.country` (`null`: none), the distinct users and the sessions active in the range (`lastActivityAt`), by users descending.",
                 Some(answer(json!({
@@ -146,7 +167,7 @@ pub fn endpoints(routes: crate::openapi::Routes) -> crate::openapi::Routes {
         ))
         .add(Endpoint::new("/api/stats/users/engagement").get(
             engagement,
-            op("statsUserEngagement", "Chat sessions, messages and tool runs per active user", PARAMS_TEXT).answers(
+            op("statsUserEngagement", "Chat sessions, messages and tool runs per active user", false).answers(
                 200,
                 "Over the users with a chat session, chat message or tool run created in the range: mean and nearest-rank p50/p90 per user, the distribution in bins, and the 10 most engaged users (by messages, chat sessions, tool runs).",
                 Some(answer(json!({
@@ -161,7 +182,7 @@ pub fn endpoints(routes: crate::openapi::Routes) -> crate::openapi::Routes {
         ))
         .add(Endpoint::new("/api/stats/auth").get(
             auth,
-            op("statsAuth", "Sign-in successes and failures per bucket", BUCKETED_TEXT).answers(
+            op("statsAuth", "Sign-in successes and failures per bucket", true).answers(
                 200,
                 "From the sign-in events (`analyticsevents`, `eventType: auth`): `successRate = succeeded / (succeeded + failed + locked)`, `null` without attempts.",
                 Some(answer(json!({
@@ -173,7 +194,7 @@ pub fn endpoints(routes: crate::openapi::Routes) -> crate::openapi::Routes {
         ))
         .add(Endpoint::new("/api/stats/chat").get(
             chat,
-            op("statsChat", "Chat sessions, messages and answer quality per agent", PARAMS_TEXT).answers(
+            op("statsChat", "Chat sessions, messages and answer quality per agent", false).answers(
                 200,
                 "Per `agentId`: chat sessions and messages created in the range; from `chatanalytics`: interactions, average `responseTime` and `personalityScore`, share of rated answers with `feedback.satisfied: true`.",
                 Some(answer(json!({
@@ -183,7 +204,7 @@ pub fn endpoints(routes: crate::openapi::Routes) -> crate::openapi::Routes {
         ))
         .add(Endpoint::new("/api/stats/tools").get(
             tools,
-            op("statsTools", "Runs, success rate, execution time and reviews per tool", PARAMS_TEXT).answers(
+            op("statsTools", "Runs, success rate, execution time and reviews per tool", false).answers(
                 200,
                 "Per tool: `toolusageanalytics` runs by `toolName`, and `toolreviews` by `toolId`, created in the range.",
                 Some(answer(json!({
@@ -193,7 +214,7 @@ pub fn endpoints(routes: crate::openapi::Routes) -> crate::openapi::Routes {
         ))
         .add(Endpoint::new("/api/stats/revenue").get(
             revenue,
-            op("statsRevenue", "Payments and invoices per bucket and currency", BUCKETED_TEXT).answers(
+            op("statsRevenue", "Payments and invoices per bucket and currency", true).answers(
                 200,
                 "Per bucket (default `interval=month`) and currency: succeeded payments (amount and count, by `paidAt`), failed and pending amounts, and invoices created by status. The payments schema has no refund state.",
                 Some(answer(json!({

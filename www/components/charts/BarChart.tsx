@@ -1,5 +1,6 @@
 // A vertical bar chart: one group of bars per category, one bar per series.
 import { ChartFrame, type DataTable } from './ChartFrame';
+import { Gridlines } from './Gridlines';
 import { PALETTE, axis, compact, labelIndices } from './scale';
 import type { Series } from './LineChart';
 import styles from './charts.module.css';
@@ -36,14 +37,7 @@ export function BarChart({ id, title, description, labels, series, table, format
   return (
     <ChartFrame id={id} title={title} description={description} empty={empty} emptyText={emptyText} legend={legend} table={table}>
       <svg className={styles.svg} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: ${labels.length} groups of ${series.map((s) => s.name).join(', ')}. The data table below lists every value.`}>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line className={styles.grid} x1={M.left} x2={W - M.right} y1={y(t)} y2={y(t)} />
-            <text x={M.left - 6} y={y(t) + 4} textAnchor="end">
-              {format(t)}
-            </text>
-          </g>
-        ))}
+        <Gridlines ticks={ticks} y={y} left={M.left} right={W - M.right} format={format} />
         {series.map((s, k) =>
           s.values.map((v, i) => {
             if (v === null || v <= 0) return null;

@@ -1,6 +1,7 @@
 // A line chart over ordered categories (time buckets): one polyline per
 // series, broken where a value is missing (null).
 import { ChartFrame, type DataTable } from './ChartFrame';
+import { Gridlines } from './Gridlines';
 import { PALETTE, axis, compact, labelIndices } from './scale';
 import styles from './charts.module.css';
 
@@ -42,14 +43,7 @@ export function LineChart({ id, title, description, labels, series, table, max, 
   return (
     <ChartFrame id={id} title={title} description={description} empty={empty} emptyText={emptyText} legend={legend} table={table}>
       <svg className={styles.svg} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}. ${summary}. The data table below lists every value.`}>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line className={styles.grid} x1={M.left} x2={W - M.right} y1={y(t)} y2={y(t)} />
-            <text x={M.left - 6} y={y(t) + 4} textAnchor="end">
-              {format(t)}
-            </text>
-          </g>
-        ))}
+        <Gridlines ticks={ticks} y={y} left={M.left} right={W - M.right} format={format} />
         <line className={styles.axis} x1={M.left} x2={W - M.right} y1={y(0)} y2={y(0)} />
         {labelIndices(n, 8).map((i) => (
           <text key={i} x={x(i)} y={H - 8} textAnchor="middle">
