@@ -541,17 +541,7 @@ mod tests {
 
     #[test]
     fn every_locale_has_every_kind_and_type() {
-        let kinds = [
-            ErrorKind::Required,
-            ErrorKind::Enum,
-            ErrorKind::Min,
-            ErrorKind::Max,
-            ErrorKind::MaxLength,
-            ErrorKind::MinLength,
-            ErrorKind::Regexp,
-            ErrorKind::UserDefined,
-            ErrorKind::Cast,
-        ];
+        let kinds = ErrorKind::ALL;
         let types = en().types.iter().map(|(t, _)| *t).collect::<Vec<_>>();
         for l in LOCALES {
             for k in kinds {

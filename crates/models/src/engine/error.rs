@@ -37,6 +37,35 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order (a new kind is a compile error in
+    /// [`ErrorKind::position`] until it is listed here).
+    pub const ALL: [ErrorKind; 9] = [
+        ErrorKind::Required,
+        ErrorKind::Enum,
+        ErrorKind::Min,
+        ErrorKind::Max,
+        ErrorKind::MaxLength,
+        ErrorKind::MinLength,
+        ErrorKind::Regexp,
+        ErrorKind::UserDefined,
+        ErrorKind::Cast,
+    ];
+
+    /// The kind's index in [`ErrorKind::ALL`].
+    pub const fn position(self) -> usize {
+        match self {
+            ErrorKind::Required => 0,
+            ErrorKind::Enum => 1,
+            ErrorKind::Min => 2,
+            ErrorKind::Max => 3,
+            ErrorKind::MaxLength => 4,
+            ErrorKind::MinLength => 5,
+            ErrorKind::Regexp => 6,
+            ErrorKind::UserDefined => 7,
+            ErrorKind::Cast => 8,
+        }
+    }
+
     /// The kind as it appears on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,6 +81,14 @@ impl ErrorKind {
         }
     }
 }
+
+const _: () = {
+    let mut i = 0;
+    while i < ErrorKind::ALL.len() {
+        assert!(ErrorKind::ALL[i].position() == i);
+        i += 1;
+    }
+};
 
 /// One failing path of a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
