@@ -15,7 +15,8 @@ fn strings(names: &[&str]) -> Body {
     Body::Schema(json!({ "type": "object", "required": names, "properties": properties }))
 }
 
-fn session_or_challenge() -> Body {
+/// A session, or a two-factor challenge (sign-in and sign-in links).
+pub(crate) fn session_or_challenge() -> Body {
     Body::Schema(json!({
         "oneOf": [
             {
@@ -40,7 +41,8 @@ fn session_or_challenge() -> Body {
     }))
 }
 
-fn accepted() -> Body {
+/// `{message}`: the answer of the link requests.
+pub(crate) fn accepted() -> Body {
     Body::Schema(json!({
         "type": "object",
         "required": ["message"],

@@ -496,7 +496,10 @@ pub(crate) async fn signed_in(
 
 /// `POST /api/auth/sign-up {email, password, name?, ...profile}`: a new user
 /// (the server sets `id`, `role: "user"`, `emailVerified: false`,
-/// `isActive: true`), signed in: `201 {token, expiresAt, user}`.
+/// `isActive: true`), signed in: `201 {token, expiresAt, user}`. With
+/// `authMethod: "passwordless"` and no password: the account is made and a
+/// sign-in link mailed to it, `202 {message}` (not signed in until the link
+/// is used).
 pub async fn sign_up(
     State(app): State<AppState>,
     Extension(client): Extension<Client>,
@@ -507,7 +510,7 @@ pub async fn sign_up(
     let res = Resource::of(Collection::Users);
     let input = app
         .cpu()
-        .run(move || -> Result<Vec<u8>> {
+        .run(move || -> Result<(Vec<u8>, Option<String>)> {
             let mut input = body::parse_object(&bytes)?;
             let anonymous = Caller::Anonymous { ip: String::new() };
             let mut refused = crate::policy::protected_sent(&anonymous, &res, &input, None);
@@ -516,11 +519,26 @@ pub async fn sign_up(
             if !refused.is_empty() {
                 return Err(ApiError::ForbiddenFields(refused));
             }
-            // Sign-up makes a password account: the password is required here
-            // (a stored user without one could never sign in).
+            // A password account needs its password here (a stored user
+            // without one could never sign in); a passwordless account has
+            // none and signs in by the links mailed to it.
             let has_password =
                 matches!(tree::get(&input, "password"), Some(Tree::String(p)) if !p.is_empty());
-            if !has_password {
+            let passwordless = matches!(
+                tree::get(&input, "authMethod"),
+                Some(Tree::String(m)) if m == "passwordless"
+            );
+            let link_to = match tree::get(&input, "email") {
+                Some(Tree::String(e)) if passwordless => Some(e.trim().to_lowercase()),
+                _ => None,
+            };
+            if passwordless && tree::get(&input, "password").is_some() {
+                return Err(ApiError::bad_request(
+                    "password_not_allowed",
+                    "a passwordless account signs in by links mailed to it: send no password",
+                ));
+            }
+            if !has_password && !passwordless {
                 return Err(ApiError::Validation {
                     collection: Collection::Users,
                     errors: vec![onelastai_models::FieldError::new(
@@ -543,10 +561,22 @@ pub async fn sign_up(
             ] {
                 input.push((Cow::Borrowed(k), v));
             }
-            Ok(Tree::Object(input).to_text().into_bytes())
+            Ok((Tree::Object(input).to_text().into_bytes(), link_to))
         })
         .await??;
+    let (input, link_to) = input;
     let created = handlers::create_document(&app, res, input.into(), &Caller::Service).await?;
+    if let Some(email) = link_to {
+        // Not signed in yet: the first sign-in link proves the address.
+        crate::links::mail_sign_in_link(&app, email);
+        return Ok((
+            StatusCode::ACCEPTED,
+            Json(json!({
+                "message": "Account created: a sign-in link is on its way to that address."
+            })),
+        )
+            .into_response());
+    }
     let oid = created
         .id
         .parse::<ObjectId>()

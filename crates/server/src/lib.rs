@@ -331,7 +331,8 @@ pub fn routes() -> Routes {
                 .collection(Collection::Users)
                 .body(strings(&["email", "password"]))
                 .answers(201, "Signed up and in.", Some(session()))
-                .errors(&[403, 409, 422]),
+                .answers(202, "`authMethod: \"passwordless\"` without a password: the account is made and a sign-in link mailed to it (not signed in yet).", Some(account::accepted()))
+                .errors(&[400, 403, 409, 422]),
         ))
         .add(Endpoint::new("/api/auth/sign-in").post(
             auth::sign_in,
@@ -339,7 +340,7 @@ pub fn routes() -> Routes {
                 .describe("After 5 failures for one email, or 20 from one client, within 15 minutes: 429 until the window passes.")
                 .tag("auth")
                 .body(strings(&["email", "password"]))
-                .answers(200, "Signed in.", Some(session()))
+                .answers(200, "Signed in; for a two-factor account, the challenge of the code step (`POST /api/auth/sign-in/2fa`).", Some(account::session_or_challenge()))
                 .errors(&[401, 429]),
         ))
         .add(Endpoint::new("/api/auth/sign-out").post(

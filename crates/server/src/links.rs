@@ -122,6 +122,17 @@ async fn request_link(
     Ok(accepted())
 }
 
+/// Mails a sign-in link to the passwordless account `email` (after its
+/// sign-up), in the background.
+pub(crate) fn mail_sign_in_link(app: &AppState, email: String) {
+    let app = app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = send_link(&app, &email, Kind::SignIn).await {
+            tracing::warn!(error = %e, "could not send a sign-in link");
+        }
+    });
+}
+
 async fn send_link(app: &AppState, email: &str, kind: Kind) -> Result<()> {
     let mut filter = doc! { "email": email, "isActive": { "$ne": false } };
     filter.extend(kind.accounts());

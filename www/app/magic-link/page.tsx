@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation';
 import { EmailLinkForm } from '../forgot-password/ForgotPasswordForm';
 import { currentSession } from '@/lib/session';
 import { MagicLinkConfirm } from './MagicLinkConfirm';
+import { PasswordlessSignUpForm } from './PasswordlessSignUpForm';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,6 +26,7 @@ export default async function MagicLinkPage({ searchParams }: { searchParams: Pr
       <h1>Sign in with an email link</h1>
       <p className="lead">For accounts without a password: enter your email and we mail you a link that signs you in.</p>
       <EmailLinkForm action="/api/auth/magic-link" submitLabel="Mail me a sign-in link" testid="magic-link-form" />
+      <PasswordlessSignUpForm />
     </>
   );
 }

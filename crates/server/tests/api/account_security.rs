@@ -1103,3 +1103,73 @@ async fn with_smtp_the_reset_link_is_sent_by_smtp() {
     sign_in(&server, "olga@example.com", "olga-New-Passw0rd").await;
     server.finish().await;
 }
+
+#[tokio::test]
+async fn a_passwordless_sign_up_mails_a_sign_in_link_instead_of_a_session() {
+    let server = start("passwordless_signup").await;
+    let r = post(
+        &server,
+        "/api/auth/sign-up",
+        json!({ "email": "pia@example.com", "name": "Pia", "authMethod": "passwordless", "password": "pia-Passw0rd-1" }),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "password_not_allowed"),
+        "{}",
+        r.text
+    );
+    let r = post(
+        &server,
+        "/api/auth/sign-up",
+        json!({ "email": "pia@example.com", "name": "Pia", "authMethod": "passwordless" }),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert!(r.json.get("token").is_none(), "not signed in: {}", r.text);
+    let user = stored_user(&server, "pia@example.com").await;
+    assert_eq!(user.get_str("authMethod").ok(), Some("passwordless"));
+    assert!(user.get("password").is_none());
+    let token = link_token(
+        &wait_for_mail(&server, "pia@example.com", 1).await,
+        "/magic-link",
+    );
+    let r = post(
+        &server,
+        "/api/auth/magic-link/confirm",
+        json!({ "token": token }),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["user"]["emailVerified"], true);
+    // No password works for it, and the address cannot be taken again.
+    let r = post(
+        &server,
+        "/api/auth/sign-in",
+        json!({ "email": "pia@example.com", "password": "" }),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 401);
+    let r = post(
+        &server,
+        "/api/auth/sign-up",
+        json!({ "email": "pia@example.com", "authMethod": "passwordless" }),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    // A password account still needs its password.
+    let r = post(
+        &server,
+        "/api/auth/sign-up",
+        json!({ "email": "quinn@example.com" }),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    server.finish().await;
+}
