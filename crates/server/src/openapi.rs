@@ -379,6 +379,8 @@ fn tags(paths: &Map<String, Value>) -> Vec<Value> {
     let mut tags = vec![
         json!({ "name": "service", "description": "Health and description of the server." }),
         json!({ "name": "auth", "description": "Sign up, sign in and out, the current session." }),
+        json!({ "name": "stats", "description": "Aggregations for administrators, computed in the database." }),
+        json!({ "name": "development", "description": "Development-only routes (the local mail outbox); absent in production." }),
     ];
     for c in Collection::ALL {
         tags.push(json!({
@@ -473,7 +475,7 @@ impl Components {
 
     fn field_error(&mut self) -> Value {
         self.schema("FieldError", |_| {
-            let kinds: Vec<&str> = ERROR_KINDS.iter().map(|k| k.as_str()).collect();
+            let kinds: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
             json!({
                 "type": "object",
                 "description": "One failing path, as the models crate (and Mongoose) reports it.",
@@ -530,37 +532,6 @@ impl Components {
         })
     }
 }
-
-/// Every [`ErrorKind`] (see [`kind_position`]).
-const ERROR_KINDS: [ErrorKind; 9] = [
-    ErrorKind::Required,
-    ErrorKind::Enum,
-    ErrorKind::Min,
-    ErrorKind::Max,
-    ErrorKind::MaxLength,
-    ErrorKind::MinLength,
-    ErrorKind::Regexp,
-    ErrorKind::UserDefined,
-    ErrorKind::Cast,
-];
-
-/// The position of `kind` in [`ERROR_KINDS`]: a kind added to `ErrorKind`
-/// is a compile error here until it is listed.
-const fn kind_position(kind: ErrorKind) -> usize {
-    match kind {
-        ErrorKind::Required => 0,
-        ErrorKind::Enum => 1,
-        ErrorKind::Min => 2,
-        ErrorKind::Max => 3,
-        ErrorKind::MaxLength => 4,
-        ErrorKind::MinLength => 5,
-        ErrorKind::Regexp => 6,
-        ErrorKind::UserDefined => 7,
-        ErrorKind::Cast => 8,
-    }
-}
-
-const _: () = assert!(kind_position(ErrorKind::Cast) + 1 == ERROR_KINDS.len());
 
 /// One value of every [`ApiError`] variant. The match below makes a new
 /// variant a compile error until it is listed here.
