@@ -954,6 +954,14 @@ fn describe(
         }
     }
     params.extend(op.query.iter().cloned());
+    if op.errors.contains(&422) {
+        params.push(json!({
+            "name": "Accept-Language",
+            "in": "header",
+            "description": "`en` or `fr` (`q` honoured, `fr-CA` is `fr`): a 422's errors also carry `userMessage`, a sentence for a person, and the body its `locale`. `message` stays Mongoose's.",
+            "schema": { "type": "string" },
+        }));
+    }
     if !params.is_empty() {
         o.insert("parameters".into(), json!(params));
     }
