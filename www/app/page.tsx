@@ -10,19 +10,19 @@ export default function Home() {
       </p>
       <div className="tiles">
         <Link href="/browse" className="card tile">
-          <h3>Browse the marketplace</h3>
+          <h2>Browse the marketplace</h2>
           <p>Published tools and the plans on sale; no account needed.</p>
         </Link>
         <Link href="/signup" className="card tile">
-          <h3>Sign up</h3>
+          <h2>Sign up</h2>
           <p>Create an account; email and password rules are checked as you type.</p>
         </Link>
         <Link href="/subscribe" className="card tile">
-          <h3>Subscribe to an agent</h3>
+          <h2>Subscribe to an agent</h2>
           <p>Pick an agent and a plan, and see when your subscription ends.</p>
         </Link>
         <Link href="/tools/new" className="card tile">
-          <h3>Publish a tool</h3>
+          <h2>Publish a tool</h2>
           <p>List a tool in the marketplace, as you, with its versions and inputs.</p>
         </Link>
       </div>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { sendForm } from '@/lib/submit';
 
 /** The signed-in person as the navigation bar shows them. */
@@ -20,6 +20,9 @@ const LINKS = [
 export function NavBar({ user }: { user: NavUser | null }) {
   const pathname = usePathname();
   const [busy, setBusy] = useState(false);
+  // Narrow screens: the links fold into a menu behind a button.
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [pathname]);
   const link = (href: string, label: string) => (
     <Link key={href} href={href} aria-current={pathname === href ? 'page' : undefined}>
       {label}
@@ -38,7 +41,19 @@ export function NavBar({ user }: { user: NavUser | null }) {
       <Link href="/" className="brand">
         OneLast<span>AI</span>
       </Link>
-      <nav>
+      <button
+        type="button"
+        className="menu-button secondary"
+        aria-expanded={open}
+        aria-controls="site-menu"
+        onClick={() => setOpen((o) => !o)}
+        data-testid="menu-button"
+      >
+        <span aria-hidden="true" className="menu-icon" />
+        Menu
+      </button>
+      <div className={`menu${open ? ' open' : ''}`} id="site-menu">
+      <nav aria-label="Main">
         {LINKS.map((l) => link(l.href, l.label))}
         {user ? link('/account', 'Account') : null}
         {user?.admin ? link('/admin', 'Admin') : null}
@@ -61,6 +76,7 @@ export function NavBar({ user }: { user: NavUser | null }) {
             </Link>
           </>
         )}
+      </div>
       </div>
     </header>
   );

@@ -28,7 +28,8 @@ export function Table(props: { title: string; testid: string; result: ListResult
       {items.length === 0 && !error ? (
         <p className="empty">{empty}</p>
       ) : (
-        <table>
+        <div className="table-wrap">
+        <table className="stack">
           <thead>
             <tr>
               {columns.map(([head]) => (
@@ -40,12 +41,15 @@ export function Table(props: { title: string; testid: string; result: ListResult
             {items.map((d) => (
               <tr key={str(d._id)}>
                 {columns.map(([head, cell]) => (
-                  <td key={head}>{cell(d)}</td>
+                  <td key={head} data-label={head}>
+                    {cell(d)}
+                  </td>
                 ))}
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {children}
     </section>

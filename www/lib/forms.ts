@@ -1,4 +1,7 @@
-// Small form helpers shared by the pages: field errors keyed by path.
+// Small form helpers shared by the pages: field errors keyed by path, each
+// message the one a person reads (lib/fields.ts).
+import type { CollectionName } from '@onelastai/models';
+import { humanMessage } from './fields';
 
 /** The first error message of each failing path. */
 export type ErrorMap = Record<string, string>;
@@ -8,22 +11,40 @@ export interface FieldErrorLike {
   path: string;
   kind: string;
   message: string;
+  value?: unknown;
 }
 
-/** Keeps the first message per path. */
-export function toErrorMap(errors: readonly Pick<FieldErrorLike, 'path' | 'message'>[]): ErrorMap {
+/**
+ * How a form's messages name its fields: its labels by path (`undefined`:
+ * one made from the path) and its collection (for the rules of an error the
+ * server sent).
+ */
+export interface Labels {
+  label?: (path: string) => string | undefined;
+  collection?: CollectionName;
+}
+
+/** Keeps the first error per path, as the sentence a person reads. */
+export function toErrorMap(errors: readonly FieldErrorLike[], labels: Labels = {}): ErrorMap {
   const map: ErrorMap = {};
-  for (const e of errors) if (!(e.path in map)) map[e.path] = e.message;
+  for (const e of errors) if (!(e.path in map)) map[e.path] = humanMessage(e, { label: labels.label?.(e.path), collection: labels.collection });
   return map;
 }
 
 /** Replaces the errors of `path` (and of the paths below it) by `errors`. */
-export function withPathErrors(current: ErrorMap, path: string, errors: readonly FieldErrorLike[]): ErrorMap {
+export function withPathErrors(current: ErrorMap, path: string, errors: readonly FieldErrorLike[], labels: Labels = {}): ErrorMap {
   const next: ErrorMap = {};
   for (const [p, m] of Object.entries(current)) {
     if (p !== path && !p.startsWith(`${path}.`)) next[p] = m;
   }
-  return { ...next, ...toErrorMap(errors) };
+  return { ...next, ...toErrorMap(errors, labels) };
+}
+
+/** The errors of the paths a form shows (`paths`, or below them), so the summary counts what is marked. */
+export function onlyPaths(errors: ErrorMap, paths: readonly string[]): ErrorMap {
+  const out: ErrorMap = {};
+  for (const [p, m] of Object.entries(errors)) if (paths.some((f) => p === f)) out[p] = m;
+  return out;
 }
 
 /** Drops empty strings so optional fields left blank are simply absent. */

@@ -3,6 +3,7 @@
 // Loads @onelastai/models (the Rust rules compiled to WebAssembly) once, in
 // the browser, and hands it to the components that validate forms.
 import { useEffect, useState } from 'react';
+import { adoptModels } from './fields';
 
 /** The package's API, once its WebAssembly module is ready. */
 export type Models = typeof import('@onelastai/models');
@@ -13,6 +14,7 @@ let loading: Promise<Models> | null = null;
 export function loadModels(): Promise<Models> {
   loading ??= import('@onelastai/models').then(async (m) => {
     await m.init();
+    adoptModels(m);
     return m;
   });
   loading.catch(() => {

@@ -1,11 +1,12 @@
 // Server-side only: the subscription plans on sale (a public read: no session).
 import { listDocuments, type ClientInfo, type Doc } from './server';
 
-/** The billing periods a subscription has (`subscriptions.plan`), shortest first. */
-export const PERIODS = ['daily', 'weekly', 'monthly'] as const;
-
-/** A subscription's billing period. */
-export type Period = (typeof PERIODS)[number];
+/**
+ * A plan's billing period (`subscriptionplans.period`). Which periods a
+ * subscription may have (`subscriptions.plan`) is the package's to say: the
+ * form offers the plans whose period it accepts.
+ */
+export type Period = string;
 
 /** A plan as the forms and the marketplace show it. */
 export interface PlanOffer {
@@ -20,7 +21,7 @@ export interface PlanOffer {
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 function toOffer(d: Doc): PlanOffer | null {
-  const period = PERIODS.find((p) => p === d.period);
+  const period = text(d.period);
   if (!period || typeof d.price !== 'number') return null;
   return {
     period,
@@ -34,7 +35,7 @@ function toOffer(d: Doc): PlanOffer | null {
 
 /**
  * The active plans, one per period (the first stored, as the server prices a
- * subscription by the active plan of its period), shortest period first.
+ * subscription by the active plan of its period), cheapest first.
  */
 export async function listPlans(client?: ClientInfo): Promise<{ plans: PlanOffer[]; error?: string }> {
   const res = await listDocuments('subscription-plans', { client, query: { isActive: 'true', sort: '_id' }, limit: 100 });
@@ -43,6 +44,6 @@ export async function listPlans(client?: ClientInfo): Promise<{ plans: PlanOffer
     const offer = toOffer(d);
     if (offer && !plans.some((p) => p.period === offer.period)) plans.push(offer);
   }
-  plans.sort((a, b) => PERIODS.indexOf(a.period) - PERIODS.indexOf(b.period));
+  plans.sort((a, b) => a.price - b.price);
   return { plans, ...(res.error ? { error: res.error } : {}) };
 }

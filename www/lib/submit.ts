@@ -1,7 +1,7 @@
 // Client side: sends a form to one of the app's route handlers and turns the
 // answer into field errors (the same shape the package gives) and a sentence
 // for people.
-import { toErrorMap, type ErrorMap, type FieldErrorLike } from './forms';
+import { toErrorMap, type ErrorMap, type FieldErrorLike, type Labels } from './forms';
 
 /** What became of a submission. */
 export type SubmitResult =
@@ -12,6 +12,14 @@ interface ServerFieldError {
   path: string;
   kind?: string;
   message: string;
+  value?: unknown;
+}
+
+/** How a form is sent: the method, the fields a 409 marks, the form's labels for messages. */
+export interface SendOptions {
+  method?: 'POST' | 'PATCH';
+  conflictPaths?: string[];
+  labels?: Labels;
 }
 
 /** Sentences for the answers a person can cause, by the server's `error` code. */
@@ -34,9 +42,10 @@ function sentenceFor(status: number, code: string, body: Record<string, unknown>
     case 'origin_required':
       return 'This request was refused: it did not come from this site.';
   }
+  // The server's 422 message is for developers; the fields carry the detail.
+  if (status === 422) return 'Some fields need fixing: see the messages next to them.';
   if (typeof body.message === 'string' && body.message) return body.message;
   if (status === 409) return 'This already exists.';
-  if (status === 422) return 'The server found problems with some fields.';
   if (status === 503) return 'The data service is unavailable right now. Try again in a moment.';
   return `The server answered ${status}.`;
 }
@@ -48,7 +57,7 @@ function sentenceFor(status: number, code: string, body: Record<string, unknown>
 export async function sendForm(
   url: string,
   body: unknown,
-  opts: { method?: 'POST' | 'PATCH'; conflictPaths?: string[] } = {},
+  opts: SendOptions = {},
 ): Promise<SubmitResult> {
   let res: Response;
   try {
@@ -64,7 +73,10 @@ export async function sendForm(
   if (res.ok) return { ok: true, status: res.status, document: answer };
   const code = typeof answer.error === 'string' ? answer.error : '';
   const errors = Array.isArray(answer.errors) ? (answer.errors as (ServerFieldError | null)[]) : [];
-  const fieldErrors: ErrorMap = toErrorMap(errors.filter((e): e is ServerFieldError => !!e && typeof e.path === 'string'));
+  const fieldErrors: ErrorMap = toErrorMap(
+    errors.filter((e): e is ServerFieldError => !!e && typeof e.path === 'string').map((e) => ({ ...e, kind: e.kind ?? '' })),
+    opts.labels,
+  );
   const message = sentenceFor(res.status, code, answer, res.headers.get('retry-after'));
   if (res.status === 409 && code === 'duplicate_key') {
     const fields = Array.isArray(answer.fields) && answer.fields.length ? (answer.fields as string[]) : (opts.conflictPaths ?? []);
@@ -85,10 +97,10 @@ export async function submitValidated(
   url: string,
   body: unknown,
   verdict: Verdict | null,
-  opts: { method?: 'POST' | 'PATCH'; conflictPaths?: string[] } = {},
+  opts: SendOptions = {},
 ): Promise<SubmitResult> {
   if (!verdict || !verdict.ok) {
-    const fieldErrors = verdict ? toErrorMap(verdict.errors) : {};
+    const fieldErrors = verdict ? toErrorMap(verdict.errors, opts.labels) : {};
     return { ok: false, status: 0, code: 'invalid', fieldErrors, message: '' };
   }
   return sendForm(url, body, opts);

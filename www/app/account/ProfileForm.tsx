@@ -2,8 +2,10 @@
 
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
+import { ErrorSummary } from '@/components/ErrorSummary';
 import { Banner, Field, type BannerState } from '@/components/Field';
-import { toErrorMap, withPathErrors, type ErrorMap } from '@/lib/forms';
+import { fieldMeta } from '@/lib/fields';
+import { onlyPaths, toErrorMap, withPathErrors, type ErrorMap, type Labels } from '@/lib/forms';
 import { useModels } from '@/lib/models';
 import { PROFILE_FIELDS, type ProfileField } from '@/lib/profile';
 import { submitValidated, type Verdict } from '@/lib/submit';
@@ -16,6 +18,9 @@ const LABELS: Record<ProfileField, string> = {
   website: 'Website',
   bio: 'Bio',
 };
+const labelOf = (path: string) => LABELS[path as ProfileField] ?? path;
+/** How this form's messages name its fields. */
+const MESSAGES: Labels = { label: labelOf, collection: 'users' };
 
 /**
  * Edits the profile fields of your user document: a PATCH based on the
@@ -30,6 +35,8 @@ export function ProfileForm(props: { user: { id: string; email: string }; initia
   const [errors, setErrors] = useState<ErrorMap>({});
   const [banner, setBanner] = useState<BannerState | null>(null);
   const [busy, setBusy] = useState(false);
+  // How many times the person tried to submit: the summary appears (and takes the focus) on each try.
+  const [submitted, setSubmitted] = useState(0);
 
   // The user as it will be, for the package's per-field rules.
   const context = useMemo(() => ({ id: props.user.id, email: props.user.email, ...values }), [props.user, values]);
@@ -46,15 +53,21 @@ export function ProfileForm(props: { user: { id: string; email: string }; initia
     setBanner(null);
     if (!models) return;
     const fieldErrors = value ? models.validateField('users', key, value, { document: { ...context, [key]: value } }) : [];
-    setErrors(withPathErrors(errors, key, fieldErrors));
+    setErrors(withPathErrors(errors, key, fieldErrors, MESSAGES));
   }
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
+    setSubmitted((n) => n + 1);
+    if (!verdict?.ok) {
+      setErrors(verdict ? toErrorMap(verdict.errors, MESSAGES) : {});
+      setBanner(null);
+      return;
+    }
     setBusy(true);
     // A field left blank is cleared (null), not kept.
     const body = { __v: version, ...Object.fromEntries(PROFILE_FIELDS.map((k) => [k, values[k].trim() === '' ? null : values[k]])) };
-    const res = await submitValidated('/api/account', body, verdict, { method: 'PATCH' });
+    const res = await submitValidated('/api/account', body, verdict, { method: 'PATCH', labels: MESSAGES });
     setBusy(false);
     if (res.ok) {
       if (typeof res.document.__v === 'number') setVersion(res.document.__v);
@@ -62,18 +75,19 @@ export function ProfileForm(props: { user: { id: string; email: string }; initia
       setBanner({ ok: true, text: 'Your profile is saved.' });
       router.refresh(); // the navigation bar shows the new name
     } else {
-      setErrors(Object.keys(res.fieldErrors).length ? res.fieldErrors : verdict && !verdict.ok ? toErrorMap(verdict.errors) : {});
+      setErrors(res.fieldErrors);
       if (res.message) setBanner({ ok: false, text: res.message });
     }
   }
 
   return (
     <form onSubmit={submit} noValidate data-testid="profile-form">
+      <ErrorSummary errors={onlyPaths(errors, PROFILE_FIELDS)} order={PROFILE_FIELDS} attempt={submitted} />
       <Banner banner={banner} />
       <div className="grid">
         {PROFILE_FIELDS.map((k) =>
           k === 'bio' ? (
-            <Field key={k} id={k} label={LABELS[k]} error={errors[k]} hint="Up to 500 characters." wide>
+            <Field key={k} id={k} label={LABELS[k]} error={errors[k]} hint={bioHint(models ? fieldMeta(models, 'users', k).maxLength : undefined)} wide>
               <textarea id={k} name={k} value={values[k]} onChange={(e) => change(k, e.target.value)} />
             </Field>
           ) : (
@@ -84,7 +98,7 @@ export function ProfileForm(props: { user: { id: string; email: string }; initia
         )}
       </div>
       <div className="actions">
-        <button type="submit" disabled={busy || !models || !verdict?.ok} data-testid="save-profile">
+        <button type="submit" disabled={busy || !models} data-testid="save-profile">
           {busy ? 'Saving…' : 'Save profile'}
         </button>
         {changed ? <span className="hint">Unsaved changes.</span> : null}
@@ -92,3 +106,6 @@ export function ProfileForm(props: { user: { id: string; email: string }; initia
     </form>
   );
 }
+
+/** The bio's hint: its limit, from the package. */
+const bioHint = (max: number | undefined) => (max ? `Up to ${max} characters.` : undefined);

@@ -2,7 +2,9 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { Banner, Field, type BannerState } from '@/components/Field';
+import { ErrorSummary } from '@/components/ErrorSummary';
+import { Banner, Field, RequiredNote, type BannerState } from '@/components/Field';
+import { toErrorMap, type ErrorMap } from '@/lib/forms';
 import { useModels } from '@/lib/models';
 import { sendForm } from '@/lib/submit';
 
@@ -13,17 +15,29 @@ export function SignInForm({ next }: { next: string }) {
   const [emailError, setEmailError] = useState<string | undefined>();
   const [banner, setBanner] = useState<BannerState | null>(null);
   const [busy, setBusy] = useState(false);
+  // After a submit with a field left empty: what each empty field says.
+  const [missing, setMissing] = useState<ErrorMap>({});
+  // How many times the person tried to submit: the summary appears (and takes the focus) on each try.
+  const [submitted, setSubmitted] = useState(0);
+  const shown: ErrorMap = { ...missing, ...(emailError ? { email: emailError } : {}) };
 
   function changeEmail(value: string) {
     setEmail(value);
     setBanner(null);
     // The same email rule as sign-up, from the package (once it has loaded).
     const errors = models && value ? models.validateField('users', 'email', value) : [];
-    setEmailError(errors[0]?.message);
+    setEmailError(toErrorMap(errors, { label: () => 'Email', collection: 'users' }).email);
+    setMissing(({ email: _email, ...rest }) => rest);
   }
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
+    setSubmitted((n) => n + 1);
+    const empty: ErrorMap = {};
+    if (!email) empty.email = 'Enter your email address.';
+    if (!password) empty.password = 'Enter your password.';
+    setMissing(empty);
+    if (Object.keys(empty).length || emailError) return;
     setBusy(true);
     const res = await sendForm('/api/auth/sign-in', { email, password });
     if (res.ok) {
@@ -38,11 +52,13 @@ export function SignInForm({ next }: { next: string }) {
 
   return (
     <form className="card narrow" onSubmit={submit} noValidate data-testid="signin-form">
+      <ErrorSummary errors={shown} order={['email', 'password']} attempt={submitted} />
       <Banner banner={banner} />
-      <Field id="email" label="Email" error={emailError}>
+      <RequiredNote />
+      <Field id="email" label="Email" error={shown.email} required>
         <input id="email" name="email" type="email" autoComplete="email" value={email} onChange={(e) => changeEmail(e.target.value)} />
       </Field>
-      <Field id="password" label="Password">
+      <Field id="password" label="Password" error={shown.password} required>
         <input
           id="password"
           name="password"
@@ -52,11 +68,12 @@ export function SignInForm({ next }: { next: string }) {
           onChange={(e) => {
             setPassword(e.target.value);
             setBanner(null);
+            setMissing(({ password: _password, ...rest }) => rest);
           }}
         />
       </Field>
       <div className="actions">
-        <button type="submit" disabled={busy || !email || !password || !!emailError} data-testid="submit">
+        <button type="submit" disabled={busy} data-testid="submit">
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <span className="hint">

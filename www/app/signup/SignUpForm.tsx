@@ -2,8 +2,10 @@
 
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
-import { Banner, Field, Loading, type BannerState } from '@/components/Field';
-import { compact, withPathErrors, type ErrorMap } from '@/lib/forms';
+import { ErrorSummary } from '@/components/ErrorSummary';
+import { Banner, Field, Loading, RequiredNote, type BannerState } from '@/components/Field';
+import { fieldMeta } from '@/lib/fields';
+import { compact, onlyPaths, toErrorMap, withPathErrors, type ErrorMap, type Labels } from '@/lib/forms';
 import { useModels } from '@/lib/models';
 import { submitValidated } from '@/lib/submit';
 
@@ -17,6 +19,23 @@ interface SignUpFields {
   company: string;
   website: string;
 }
+
+/** The fields in the order the form shows them. */
+const ORDER = ['email', 'password', 'name', 'bio', 'profession', 'company', 'location', 'website'] as const;
+
+const LABELS: Record<keyof SignUpFields, string> = {
+  email: 'Email',
+  password: 'Password',
+  name: 'Name',
+  bio: 'Bio',
+  profession: 'Profession',
+  company: 'Company',
+  location: 'Location',
+  website: 'Website',
+};
+const labelOf = (path: string) => LABELS[path as keyof SignUpFields] ?? path;
+/** How this form's messages name its fields. */
+const MESSAGES: Labels = { label: labelOf, collection: 'users' };
 
 const EMPTY: SignUpFields = {
   email: '',
@@ -40,13 +59,15 @@ const toBody = (form: SignUpFields) => ({ ...compact({ ...form }), password: for
  * The user document the browser validates: the body plus a stand-in for the
  * `id` the server will assign (required by the schema, never sent).
  */
-const toDocument = (form: SignUpFields) => ({ id: 'user_new', authMethod: 'password', ...toBody(form) });
+const toDocument = (form: SignUpFields) => ({ id: 'user_new', ...toBody(form) });
 
 export function SignUpForm({ next }: { next: string }) {
   const models = useModels();
   const [form, setForm] = useState<SignUpFields>(EMPTY);
   const [errors, setErrors] = useState<ErrorMap>({});
   const [banner, setBanner] = useState<BannerState | null>(null);
+  // How many times the person tried to submit: the summary appears (and takes the focus) on each try.
+  const [submitted, setSubmitted] = useState(0);
   const [busy, setBusy] = useState(false);
 
   const doc = useMemo(() => toDocument(form), [form]);
@@ -60,58 +81,86 @@ export function SignUpForm({ next }: { next: string }) {
     setBanner(null);
     if (!models) return;
     // Live feedback: the field's own rules, with the rest of the form as context.
-    const fieldErrors = value === '' ? [] : models.validateField('users', key, value, { document: toDocument(nextForm) });
-    setErrors(withPathErrors(errors, key, fieldErrors));
+    // An emptied field says nothing until the form is submitted.
+    const fieldErrors = value === '' && !submitted ? [] : models.validateField('users', key, value === '' ? undefined : value, { document: toDocument(nextForm) });
+    setErrors(withPathErrors(errors, key, fieldErrors, MESSAGES));
   }
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
+    setSubmitted((n) => n + 1);
+    if (!verdict?.ok) {
+      // Nothing is sent: every field with a problem is marked, and listed in the summary.
+      const all = verdict ? toErrorMap(verdict.errors, MESSAGES) : {};
+      if (!form.password) all.password = 'Password is required: you sign in with it.';
+      setErrors(onlyPaths(all, ORDER));
+      setBanner(null);
+      return;
+    }
     setBusy(true);
-    const res = await submitValidated('/api/auth/sign-up', toBody(form), verdict, { conflictPaths: ['email'] });
+    const res = await submitValidated('/api/auth/sign-up', toBody(form), verdict, { conflictPaths: ['email'], labels: MESSAGES });
     if (res.ok) {
       // Signed in: a full load, so every server component renders with the new session.
       window.location.assign(next);
       return;
     }
     setBusy(false);
-    if (res.code === 'duplicate_key') res.fieldErrors.email = 'An account with this email already exists. Sign in instead.';
-    setErrors(res.fieldErrors);
-    if (res.message) setBanner({ ok: false, text: res.message });
+    if (res.code === 'duplicate_key') {
+      res.fieldErrors.email = 'An account with this email already exists. Sign in instead?';
+      res.message = '';
+      setBanner({
+        ok: false,
+        text: (
+          <>
+            An account with this email already exists. <Link href={`/signin?next=${encodeURIComponent(next)}`}>Sign in instead?</Link>
+          </>
+        ),
+      });
+    } else if (res.message) {
+      setBanner({ ok: false, text: res.message });
+    }
+    setErrors(onlyPaths(res.fieldErrors, ORDER));
   }
 
-  const text = (key: keyof SignUpFields, label: string, opts: { type?: string; hint?: string; wide?: boolean } = {}) => (
-    <Field id={key} label={label} error={errors[key]} hint={opts.hint} wide={opts.wide}>
-      <input
-        id={key}
-        name={key}
-        type={opts.type ?? 'text'}
-        value={form[key]}
-        onChange={(e) => change(key, e.target.value)}
-        autoComplete={key === 'password' ? 'new-password' : key === 'email' ? 'email' : key === 'name' ? 'name' : undefined}
-      />
-    </Field>
-  );
+  const text = (key: keyof SignUpFields, opts: { type?: string; hint?: string; wide?: boolean; required?: boolean } = {}) => {
+    const meta = fieldMeta(models, 'users', key);
+    return (
+      <Field id={key} label={LABELS[key]} error={errors[key]} hint={opts.hint} wide={opts.wide} required={opts.required ?? meta.required}>
+        <input
+          id={key}
+          name={key}
+          type={opts.type ?? 'text'}
+          value={form[key]}
+          onChange={(e) => change(key, e.target.value)}
+          autoComplete={key === 'password' ? 'new-password' : key === 'email' ? 'email' : key === 'name' ? 'name' : undefined}
+        />
+      </Field>
+    );
+  };
+  const bioMax = fieldMeta(models, 'users', 'bio').maxLength;
 
   return (
     <form className="card" onSubmit={submit} noValidate data-testid="signup-form">
+      <ErrorSummary errors={errors} order={ORDER} attempt={submitted} />
       <Banner banner={banner} />
+      <RequiredNote />
       <div className="grid">
-        {text('email', 'Email', { type: 'email', wide: true })}
-        {text('password', 'Password', { type: 'password', hint: 'At least 8 characters.' })}
-        {text('name', 'Name', { hint: 'Shown as the author of the tools you publish.' })}
-        <Field id="bio" label="Bio" error={errors.bio} hint="Up to 500 characters." wide>
+        {text('email', { type: 'email', wide: true })}
+        {/* Sign-in is by password: the app requires one even though the schema allows other methods. */}
+        {text('password', { type: 'password', hint: 'At least 8 characters.', required: true })}
+        {text('name', { hint: 'Shown as the author of the tools you publish.' })}
+        <Field id="bio" label={LABELS.bio} error={errors.bio} hint={bioMax ? `Up to ${bioMax} characters.` : undefined} wide>
           <textarea id="bio" name="bio" value={form.bio} onChange={(e) => change('bio', e.target.value)} />
         </Field>
-        {text('profession', 'Profession')}
-        {text('company', 'Company')}
-        {text('location', 'Location')}
-        {text('website', 'Website', { type: 'url' })}
+        {text('profession')}
+        {text('company')}
+        {text('location')}
+        {text('website', { type: 'url' })}
       </div>
       <div className="actions">
-        <button type="submit" disabled={busy || !verdict?.ok} data-testid="submit">
+        <button type="submit" disabled={busy} data-testid="submit">
           {busy ? 'Creating…' : 'Create account'}
         </button>
-        {!verdict?.ok && Object.keys(errors).length === 0 ? <span className="hint">Fill in your email and a password to continue.</span> : null}
         <span className="hint">
           Have an account? <Link href={`/signin?next=${encodeURIComponent(next)}`}>Sign in</Link>
         </span>
