@@ -216,8 +216,20 @@ describe('account security in the browser', () => {
     await page.goto(`${stack.webUrl}/account/security`);
     await page.getByTestId('two-factor-disable-form').waitFor();
     await page.waitForLoadState('networkidle');
+    assert.match(await page.getByTestId('two-factor-status').innerText(), /^On\. 8 unused/);
+    // New backup codes replace the old ones (shown once, 10 left again).
+    await page.locator('#renew-code').fill(backupCodes[2]);
+    await page.getByTestId('backup-codes-renew').click();
+    await page.getByTestId('banner').filter({ hasText: 'old ones no longer work' }).waitFor();
+    const fresh = await page.getByTestId('backup-codes').locator('code').allInnerTexts();
+    assert.equal(fresh.length, 10);
+    assert.ok(fresh.every((c) => !backupCodes.includes(c)));
+    assert.match(await page.getByTestId('two-factor-status').innerText(), /^On\. 10 unused/);
     await page.locator('#disable-password').fill(tess.password);
-    await page.locator('#disable-code').fill(backupCodes[2]);
+    await page.locator('#disable-code').fill(backupCodes[3]);
+    await page.getByTestId('two-factor-disable').click();
+    await page.getByTestId('banner').filter({ hasText: 'not right' }).waitFor();
+    await page.locator('#disable-code').fill(fresh[0]);
     await page.getByTestId('two-factor-disable').click();
     await page.getByTestId('two-factor-status').filter({ hasText: /^Off/ }).waitFor();
     await signOut();

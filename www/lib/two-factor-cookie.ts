@@ -7,7 +7,8 @@ import { cookies } from 'next/headers';
 import { NextResponse } from 'next/server';
 import type { ApiResponse } from './server';
 import { isHttps } from './session';
-import { signedIn } from './session-cookie';
+import { forward } from './guard';
+import { forwardAs, signedIn } from './session-cookie';
 
 /** The cookie that holds the pending two-factor challenge. */
 export const CHALLENGE_COOKIE = 'onelastai_2fa';
@@ -43,4 +44,15 @@ export function signedInOrChallenge(request: Request, res: ApiResponse): NextRes
     return response;
   }
   return signedIn(request, res);
+}
+
+/**
+ * The server's answer to a call that checks a password or a code with the
+ * session (two-factor off, new backup codes): a wrong one is `401
+ * invalid_credentials` and goes back as it is; any other 401 means the
+ * session ended (the cookie is removed, as `forwardAs` does).
+ */
+export function forwardChecked(request: Request, res: ApiResponse): NextResponse {
+  const code = (res.body as { error?: unknown } | null)?.error;
+  return res.status === 401 && code === 'invalid_credentials' ? forward(res) : forwardAs(request, res);
 }

@@ -120,6 +120,26 @@ pub fn routes(table: Routes) -> Routes {
                 .answers(204, "On.", None)
                 .errors(&[400, 409]),
         ))
+        .add(Endpoint::new("/api/auth/2fa/backup-codes").post(
+            twofactor::new_backup_codes,
+            Op::new("twoFactorNewBackupCodes", "10 new backup codes in place of the old ones")
+                .describe("Every earlier backup code stops working. The code is a TOTP or an unused backup code; wrong ones count toward the sign-in lockout.")
+                .tag("auth")
+                .caller(May::Session)
+                .body(strings(&["code"]))
+                .answers(
+                    200,
+                    "The new codes, shown this once.",
+                    Some(Body::Schema(json!({
+                        "type": "object",
+                        "required": ["codes"],
+                        "properties": {
+                            "codes": { "type": "array", "items": { "type": "string" }, "minItems": 10, "maxItems": 10 },
+                        },
+                    }))),
+                )
+                .errors(&[400, 401, 429]),
+        ))
         .add(Endpoint::new("/api/auth/2fa/disable").post(
             twofactor::disable,
             Op::new("twoFactorDisable", "Turn two-factor sign-in off (password and a code)")

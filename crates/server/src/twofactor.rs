@@ -487,6 +487,55 @@ pub async fn enable(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /api/auth/2fa/backup-codes {code}`: 10 new backup codes in place
+/// of the old ones (all of which stop working), `{codes}`, shown this once.
+/// The code is a TOTP or an unused backup code; wrong ones count toward the
+/// lockout.
+pub async fn new_backup_codes(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(client): Extension<Client>,
+    body: std::result::Result<JsonBody, ApiError>,
+) -> Result<Json<Value>> {
+    let me = auth::session_of(&caller)?.clone();
+    let body = auth::small_object(&app, body?).await?;
+    let code = auth::string_field(&body, "code")?;
+    let keys = keys(&app)?;
+    let user = stored_user(&app, me.oid).await?;
+    if !user.get_bool("twoFactorEnabled").unwrap_or(false) {
+        return Err(ApiError::bad_request(
+            "two_factor_disabled",
+            "two-factor sign-in is not on",
+        ));
+    }
+    let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
+    auth::check_lockout(&app, &email_hash, &client).await?;
+    let (proof, _) = check_code(keys, &user, me.oid, &code)?;
+    if proof.is_none() {
+        auth::record(
+            &app,
+            "two_factor_failed",
+            Some(&me.id),
+            &email_hash,
+            &client,
+        )
+        .await;
+        return Err(ApiError::InvalidCredentials);
+    }
+    let codes: Vec<String> = (0..BACKUP_CODES).map(|_| new_backup_code()).collect();
+    let hashes: Vec<Bson> = codes
+        .iter()
+        .map(|c| Bson::String(backup_hash(keys, me.oid, c)))
+        .collect();
+    if !auth::write_user(&app, &user, doc! { "backupCodes": hashes }, &[]).await? {
+        return Err(ApiError::Stale {
+            expected: 0,
+            current: 0,
+        });
+    }
+    Ok(Json(json!({ "codes": codes })))
+}
+
 /// `POST /api/auth/2fa/disable {password, code}`: turns two-factor sign-in
 /// off (204). A password account gives its password; everyone gives a code
 /// (TOTP or an unused backup code). Wrong codes count toward the lockout.

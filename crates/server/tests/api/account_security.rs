@@ -493,6 +493,36 @@ async fn a_backup_code_works_once() {
     let user = stored_user(&server, "carl@example.com").await;
     assert_eq!(strings_of(&user, "backupCodes").len(), 10);
 
+    // New codes replace the old ones: the old unused ones stop working.
+    // (Four wrong codes in this test, one short of the lockout.)
+    let r = post(
+        &server,
+        "/api/auth/2fa/backup-codes",
+        json!({ "code": codes[3] }),
+        Some(&s.token),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let fresh: Vec<String> = r.json["codes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(fresh.len(), 10);
+    assert!(fresh.iter().all(|c| !codes.contains(c)));
+    let status = server
+        .call(Method::GET, "/api/auth/2fa", None, Some(&s.token))
+        .await;
+    assert_eq!(status.json["backupCodesLeft"], 10, "{}", status.text);
+    let r = second_step(&server, &ch, &codes[4]).await;
+    assert_eq!(r.status, 401, "an old code after renewal: {}", r.text);
+    let r = second_step(&server, &ch, &fresh[0]).await;
+    assert_eq!(r.status, 200, "a new code: {}", r.text);
+    let codes = fresh;
+
     // Turning it off needs the password and a code.
     let now = steady_now().await;
     let r = post(

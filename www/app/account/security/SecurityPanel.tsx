@@ -1,7 +1,8 @@
 'use client';
 
 // Two-factor enrolment (QR code, the secret for typing, backup codes shown
-// once with a download), turning it off, and signing out everywhere.
+// once with a download), new backup codes, turning it off, and signing out
+// everywhere.
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { Banner, Field, type BannerState } from '@/components/Field';
@@ -35,6 +36,64 @@ function download(codes: string[], email: string) {
   a.download = 'onelastai-backup-codes.txt';
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Backup codes, shown once: the list and a download. */
+function BackupCodes({ codes, email }: { codes: string[]; email: string }) {
+  return (
+    <>
+      <ul className="codes" data-testid="backup-codes">
+        {codes.map((c) => (
+          <li key={c}>
+            <code>{c}</code>
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="secondary" onClick={() => download(codes, email)} data-testid="backup-codes-download">
+        Download the codes
+      </button>
+    </>
+  );
+}
+
+/** 10 new backup codes in place of the old ones, with a code. */
+function RenewCodes({ email, onRenewed }: { email: string; onRenewed: () => void }) {
+  const [code, setCode] = useState('');
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [banner, setBanner] = useState<BannerState | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    const res = await sendForm('/api/auth/2fa/backup-codes', { code: code.trim() });
+    setBusy(false);
+    const fresh = res.ok ? res.document.codes : null;
+    if (Array.isArray(fresh) && fresh.every((c) => typeof c === 'string')) {
+      setCodes(fresh as string[]);
+      setCode('');
+      setBanner({ ok: true, text: 'New backup codes: the old ones no longer work. Keep these somewhere safe; they are shown only now.' });
+      onRenewed();
+      return;
+    }
+    setBanner({ ok: false, text: !res.ok && res.code === 'invalid_credentials' ? 'That code is not right.' : res.ok ? 'The server answered something unexpected.' : res.message });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate data-testid="backup-codes-renew-form">
+      <h3>New backup codes</h3>
+      <Banner banner={banner} />
+      {codes ? <BackupCodes codes={codes} email={email} /> : null}
+      <Field id="renew-code" label="Code from the app, or a backup code">
+        <input id="renew-code" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
+      </Field>
+      <div className="actions">
+        <button type="submit" className="secondary" disabled={busy || !code.trim()} data-testid="backup-codes-renew">
+          {busy ? 'Making…' : 'Make new backup codes'}
+        </button>
+      </div>
+    </form>
+  );
 }
 
 function Enrol({ email, onEnabled }: { email: string; onEnabled: () => void }) {
@@ -107,16 +166,7 @@ function Enrol({ email, onEnabled }: { email: string; onEnabled: () => void }) {
         </li>
         <li>
           Keep these backup codes somewhere safe: each signs you in once if you lose the app. They are shown only now.
-          <ul className="codes" data-testid="backup-codes">
-            {enrolment.codes.map((c) => (
-              <li key={c}>
-                <code>{c}</code>
-              </li>
-            ))}
-          </ul>
-          <button type="button" className="secondary" onClick={() => download(enrolment.codes, email)} data-testid="backup-codes-download">
-            Download the codes
-          </button>
+          <BackupCodes codes={enrolment.codes} email={email} />
         </li>
         <li>
           <Field id="enable-code" label="Code from the app">
@@ -200,6 +250,7 @@ export function SecurityPanel({ initial, hasPassword, email }: { initial: TwoFac
             <p data-testid="two-factor-status">
               On. {state.backupCodesLeft} unused backup code{state.backupCodesLeft === 1 ? '' : 's'} left.
             </p>
+            <RenewCodes email={email} onRenewed={() => setState({ ...state, backupCodesLeft: 10 })} />
             <Disable hasPassword={hasPassword} onDisabled={() => setState({ ...state, enabled: false, backupCodesLeft: 0, pending: false })} />
           </>
         ) : (

@@ -2,7 +2,8 @@
 // POST /api/auth/2fa/disable).
 import { pick, readForm } from '@/lib/guard';
 import { callApi, clientOf } from '@/lib/server';
-import { forwardAs, sessionOf } from '@/lib/session-cookie';
+import { sessionOf } from '@/lib/session-cookie';
+import { forwardChecked } from '@/lib/two-factor-cookie';
 
 export async function POST(request: Request) {
   const form = await readForm(request);
@@ -10,5 +11,6 @@ export async function POST(request: Request) {
   const session = await sessionOf(request);
   if ('response' in session) return session.response;
   const res = await callApi('/api/auth/2fa/disable', { method: 'POST', body: pick(form.body, ['password', 'code']), session: session.token, client: clientOf(request.headers) });
-  return forwardAs(request, res);
+  // A wrong password or code is not the end of the session.
+  return forwardChecked(request, res);
 }
