@@ -65,6 +65,7 @@ Configuration comes from the environment:
 
 ROUTES:
     POST /api/auth/sign-up             {email, password, name?, ...} -> 201 {token, expiresAt, user}
+                                       ({email, authMethod: "passwordless"}: 202, a sign-in link mailed)
     POST /api/auth/sign-in             {email, password} -> 200 {token, expiresAt, user}; 401; 429
     POST /api/auth/sign-out            the session ends (204)
     GET  /api/auth/me                  {user}
@@ -75,6 +76,7 @@ ROUTES:
     POST /api/auth/2fa/setup           -> {otpauthUri, secret, codes} (shown once)
     POST /api/auth/2fa/enable          {code} (204)
     POST /api/auth/2fa/disable         {password?, code} (204)
+    POST /api/auth/2fa/backup-codes    {code} -> {codes}: 10 new backup codes (shown once)
     POST /api/auth/password-reset      {email} -> 202 always; mails a link
     POST /api/auth/password-reset/confirm  {token, password} (204); 400 invalid_token
     POST /api/auth/magic-link          {email} -> 202 always; mails a link to passwordless users
