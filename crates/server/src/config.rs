@@ -65,7 +65,7 @@ Configuration comes from the environment:
 
 ROUTES:
     POST /api/auth/sign-up             {email, password, name?, ...} -> 201 {token, expiresAt, user}
-                                       ({email, authMethod: "passwordless"}: 202, a sign-in link mailed)
+                                       ({email, authMethod: passwordless}: 202, a sign-in link mailed)
     POST /api/auth/sign-in             {email, password} -> 200 {token, expiresAt, user}; 401; 429
     POST /api/auth/sign-out            the session ends (204)
     GET  /api/auth/me                  {user}
