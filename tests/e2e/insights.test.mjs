@@ -7,12 +7,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ROOT, launchBrowser, startStack } from './stack.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 mkdirSync(SHOTS, { recursive: true });
 const DAY = 86_400_000;
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations of the page, one line each. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')})`);
+}
 
 async function signIn(page, webUrl, who, next) {
   await page.goto(`${webUrl}/signin?next=${encodeURIComponent(next)}`);
@@ -216,5 +227,24 @@ describe('Insights', () => {
       assert.ok(expected.length > 0, 'payments in the range');
       await page.screenshot({ path: path.join(SHOTS, `insights-${days}d.png`), fullPage: true });
     }
+
+    // 90 days go by week (Monday to Monday, UTC), and every table is readable to axe-core.
+    await page.getByTestId('range-picker').getByRole('link', { name: '90 days' }).click();
+    await page.waitForURL((u) => u.search === '?range=90');
+    await page.getByTestId('chart-activity').waitFor();
+    const weeks = (await stack.api(`/api/stats/users/activity?${windowOf(90)}&interval=week`)).body;
+    assert.deepEqual(
+      (await tableRows(page, 'activity')).map((r) => r.slice(1).map(Number)),
+      weeks.buckets.map((b) => [b.activeUsers, b.signUps, b.sessions]),
+      'weekly activity table = API',
+    );
+    assert.ok(weeks.buckets.length === 13 || weeks.buckets.length === 14, `${weeks.buckets.length} weeks`);
+    for (const d of await page.locator('details').all()) await d.evaluate((e) => (e.open = true));
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on Insights with every table open');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `the page fits a 390 px window (${wide} px)`);
+    await page.screenshot({ path: path.join(SHOTS, 'insights-90d-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 900 });
   });
 });

@@ -50,7 +50,8 @@ export function ChartFrame({ id, title, description, empty, emptyText, legend, t
       )}
       <details className={styles.details}>
         <summary>{title}: data table</summary>
-        <div className="table-wrap">
+        {/* Focusable so a keyboard can scroll a table wider than the window. */}
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={`${title}: data table`}>
           <table data-testid={`table-${id}`}>
             <caption className="visually-hidden">{title}</caption>
             <thead>
