@@ -8,7 +8,8 @@
 # when missing (npm ci in tests/mongoose), runs `cargo test -p onelastai-server` (unit
 # tests, then the HTTP integration tests in crates/server/tests/api, which include the
 # Mongoose interop script tests/interop/interop.js, the outage test with its own
-# devdb, the OpenAPI checks with Redocly and Ajv from tests/openapi, and the 422 messages'
+# devdb, the OpenAPI checks with Redocly and Ajv from tests/openapi, the statistics'
+# MongoDB pipelines run in mingo from tests/mingo, and the 422 messages'
 # parity with the package, built by tools/build-pkg.sh when pkg/ lacks it), and stops the
 # database on exit. Exit status: the tests'.
 set -euo pipefail
@@ -35,6 +36,10 @@ fi
 if [[ ! -d "$root/tests/openapi/node_modules/@redocly/openapi-core" || ! -d "$root/tests/openapi/node_modules/ajv-formats" ]]; then
   step "installing the OpenAPI checkers, Redocly and Ajv (npm ci in tests/openapi)"
   (cd "$root/tests/openapi" && npm ci --no-audit --no-fund)
+fi
+if [[ ! -d "$root/tests/mingo/node_modules/mingo" ]]; then
+  step "installing mingo for the statistics pipelines test (npm ci in tests/mingo)"
+  (cd "$root/tests/mingo" && npm ci --no-audit --no-fund)
 fi
 
 if [[ ! -f "$root/pkg/node/models_bg.wasm" || ! -f "$root/pkg/messages.js" ]]; then

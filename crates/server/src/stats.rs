@@ -29,6 +29,11 @@
 //!   engagement) come from cursors sorted by user id and merged, so memory
 //!   holds one user's counters at a time.
 //!
+//! The tests check both against loops over a seeded data set: the fallback
+//! on FerretDB, the pipelines in mingo (an independent implementation of
+//! MongoDB's aggregation) through [`Hooks::runner`], since no MongoDB runs
+//! here.
+//!
 //! Percentiles are exact, by the nearest-rank definition: over the `n`
 //! values sorted ascending, `pP` is the value at rank `ceil(P/100 * n)`
 //! (1-based), i.e. the smallest value with at least P% of the values at or
@@ -52,12 +57,13 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
 use bson::{doc, Bson, DateTime, Document};
+use futures_util::future::BoxFuture;
 use futures_util::TryStreamExt;
 use onelastai_models::{Collection, Date};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 const MS_PER_DAY: i64 = 86_400_000;
 /// The default range: the last 30 days.
@@ -253,26 +259,55 @@ impl Engine {
     }
 }
 
-/// 0: chosen by `buildInfo`; 1: pipeline; 2: fallback.
-static FORCED: AtomicU8 = AtomicU8::new(0);
+/// Runs an aggregation somewhere else than the database: `(collection,
+/// pipeline)` to the result documents. A test hook (see [`Hooks`]).
+pub type PipelineRunner = std::sync::Arc<
+    dyn Fn(
+            &'static str,
+            Vec<Document>,
+        ) -> BoxFuture<'static, std::result::Result<Vec<Document>, String>>
+        + Send
+        + Sync,
+>;
 
-/// Test hook: forces an engine for every request of this process (`None`:
-/// back to the `buildInfo` choice).
-pub fn force_engine(engine: Option<Engine>) {
-    let v = match engine {
-        None => 0,
-        Some(Engine::Pipeline) => 1,
-        Some(Engine::Fallback) => 2,
-    };
-    FORCED.store(v, Ordering::SeqCst);
+/// Test hooks for one database (each test runs on a database of its own, so
+/// tests running at the same time do not see each other's hooks).
+#[derive(Clone, Default)]
+pub struct Hooks {
+    /// Use this engine instead of the `buildInfo` choice.
+    pub engine: Option<Engine>,
+    /// Run the pipelines of [`Engine::Pipeline`] with this instead of the database.
+    pub runner: Option<PipelineRunner>,
+}
+
+fn hooks() -> &'static Mutex<HashMap<String, Hooks>> {
+    static HOOKS: OnceLock<Mutex<HashMap<String, Hooks>>> = OnceLock::new();
+    HOOKS.get_or_init(Mutex::default)
+}
+
+/// Test hook: sets (or, with `Hooks::default()`, clears) the hooks of the database `database`.
+pub fn set_hooks(database: &str, h: Hooks) {
+    if let Ok(mut all) = hooks().lock() {
+        if h.engine.is_none() && h.runner.is_none() {
+            all.remove(database);
+        } else {
+            all.insert(database.to_string(), h);
+        }
+    }
+}
+
+fn hooks_of(app: &AppState) -> Hooks {
+    hooks()
+        .lock()
+        .ok()
+        .and_then(|all| all.get(app.store().name()).cloned())
+        .unwrap_or_default()
 }
 
 /// The engine for this database: MongoDB runs the pipelines, FerretDB the fallback.
 pub async fn engine(app: &AppState) -> Result<Engine> {
-    match FORCED.load(Ordering::SeqCst) {
-        1 => return Ok(Engine::Pipeline),
-        2 => return Ok(Engine::Fallback),
-        _ => {}
+    if let Some(forced) = hooks_of(app).engine {
+        return Ok(forced);
     }
     Ok(if app.store().stores_nested_arrays().await? {
         Engine::Pipeline
@@ -436,7 +471,8 @@ fn range_filter(field: &str, w: Window) -> Document {
 
 /// `$dateTrunc` of `field` to the interval, in UTC (weeks from Monday).
 fn date_trunc(field: &str, interval: Interval) -> Document {
-    let mut spec = doc! { "date": format!("${field}"), "unit": interval.name(), "timezone": "UTC" };
+    let mut spec =
+        doc! { "date": format!("${field}"), "unit": interval.name(), "timezone": "Etc/UTC" };
     if interval == Interval::Week {
         spec.insert("startOfWeek", "monday");
     }
@@ -522,6 +558,9 @@ async fn aggregate(
     coll: Collection,
     pipeline: Vec<Document>,
 ) -> Result<Vec<Document>> {
+    if let Some(run) = hooks_of(app).runner {
+        return run(coll.name(), pipeline).await.map_err(ApiError::internal);
+    }
     let mut out = Vec::new();
     each_aggregate(app, coll, pipeline, |d| {
         out.push(d);
