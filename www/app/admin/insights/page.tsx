@@ -152,35 +152,37 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
               }}
               emptyText="No chat or tool activity in this range."
             />
-            <div className="table-wrap">
-              <table data-testid="engagement-summary">
-                <caption className="visually-hidden">Per-user mean and percentiles (nearest rank)</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Per active user</th>
-                    <th scope="col">Mean</th>
-                    <th scope="col">Median (p50)</th>
-                    <th scope="col">p90</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {(
-                    [
-                      ['Chat sessions', e.chatSessionsPerUser],
-                      ['Messages', e.messagesPerUser],
-                      ['Tool runs', e.toolRunsPerUser],
-                    ] as const
-                  ).map(([name, m]) => (
-                    <tr key={name}>
-                      <th scope="row">{name}</th>
-                      <td>{dec(m.mean, 2)}</td>
-                      <td>{m.p50 ?? '—'}</td>
-                      <td>{m.p90 ?? '—'}</td>
+            {e.users === 0 ? null : (
+              <div className="table-wrap">
+                <table data-testid="engagement-summary">
+                  <caption className="visually-hidden">Per-user mean and percentiles (nearest rank)</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Per active user</th>
+                      <th scope="col">Mean</th>
+                      <th scope="col">Median (p50)</th>
+                      <th scope="col">p90</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  </thead>
+                  <tbody>
+                    {(
+                      [
+                        ['Chat sessions', e.chatSessionsPerUser],
+                        ['Messages', e.messagesPerUser],
+                        ['Tool runs', e.toolRunsPerUser],
+                      ] as const
+                    ).map(([name, m]) => (
+                      <tr key={name}>
+                        <th scope="row">{name}</th>
+                        <td>{dec(m.mean, 2)}</td>
+                        <td>{m.p50 ?? '—'}</td>
+                        <td>{m.p90 ?? '—'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
           </>
         )}
       </Card>
