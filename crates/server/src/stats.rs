@@ -470,13 +470,13 @@ fn range_filter(field: &str, w: Window) -> Document {
 }
 
 /// `$dateTrunc` of `field` to the interval, in UTC (weeks from Monday).
-fn date_trunc(field: &str, interval: Interval) -> Document {
+fn date_trunc(field: &str, interval: Interval) -> Bson {
     let mut spec =
         doc! { "date": format!("${field}"), "unit": interval.name(), "timezone": "Etc/UTC" };
     if interval == Interval::Week {
         spec.insert("startOfWeek", "monday");
     }
-    doc! { "$dateTrunc": spec }
+    doc! { "$dateTrunc": spec }.into()
 }
 
 fn admin_only(caller: &Caller) -> Result<()> {
@@ -503,6 +503,107 @@ fn prepare(
     };
     let w = window(&params, interval, now()?.millis())?;
     Ok((w, interval))
+}
+
+// ---------------------------------------------------------------- pipelines
+
+/// A stage of the MongoDB pipelines, typed: the stages the statistics use.
+/// [`pipeline`] writes them as the documents the driver sends.
+#[derive(Debug, Clone)]
+pub enum Stage {
+    /// `$match`.
+    Match(Document),
+    /// `$project` without `_id`: each name set to an expression.
+    Project(Vec<(&'static str, Bson)>),
+    /// `$group` by a key expression, with named accumulators. (FerretDB 1.24
+    /// computes only the first accumulator of a group: the fallback never
+    /// sends more than one.)
+    Group(Bson, Vec<(&'static str, Acc)>),
+    /// `$unionWith` the documents of another collection, through a pipeline.
+    UnionWith(Collection, Vec<Stage>),
+    /// `$facet`: named pipelines over the same input, in one pass.
+    Facet(Vec<(&'static str, Vec<Stage>)>),
+    /// `$sort` by fields (1 ascending, -1 descending).
+    Sort(Vec<(&'static str, i32)>),
+    /// `$limit`.
+    Limit(i64),
+}
+
+/// A `$group` accumulator.
+#[derive(Debug, Clone)]
+pub enum Acc {
+    /// `{$sum: 1}`: the documents.
+    Count,
+    /// `{$sum: "$field"}`.
+    Sum(&'static str),
+    /// `{$avg: "$field"}`: the mean of the numbers (others are skipped).
+    Avg(&'static str),
+    /// The documents with a number at `field`: the weight of an [`Acc::Avg`].
+    Numbers(&'static str),
+    /// The documents for which a boolean expression holds.
+    CountIf(Bson),
+}
+
+fn field_path(field: &str) -> String {
+    format!("${field}")
+}
+
+impl Acc {
+    fn to_bson(&self) -> Bson {
+        let count_if = |cond: Bson| Bson::from(doc! { "$sum": { "$cond": [cond, 1, 0] } });
+        match self {
+            Acc::Count => doc! { "$sum": 1 }.into(),
+            Acc::Sum(f) => doc! { "$sum": field_path(f) }.into(),
+            Acc::Avg(f) => doc! { "$avg": field_path(f) }.into(),
+            Acc::Numbers(f) => count_if(doc! { "$isNumber": field_path(f) }.into()),
+            Acc::CountIf(cond) => count_if(cond.clone()),
+        }
+    }
+}
+
+impl Stage {
+    fn to_document(&self) -> Document {
+        match self {
+            Stage::Match(filter) => doc! { "$match": filter.clone() },
+            Stage::Project(fields) => {
+                let mut p = doc! { "_id": 0 };
+                for (name, expr) in fields {
+                    p.insert(*name, expr.clone());
+                }
+                doc! { "$project": p }
+            }
+            Stage::Group(id, accs) => {
+                let mut g = doc! { "_id": id.clone() };
+                for (name, acc) in accs {
+                    g.insert(*name, acc.to_bson());
+                }
+                doc! { "$group": g }
+            }
+            Stage::UnionWith(coll, stages) => {
+                doc! { "$unionWith": { "coll": coll.name(), "pipeline": pipeline(stages) } }
+            }
+            Stage::Facet(facets) => {
+                let mut f = Document::new();
+                for (name, stages) in facets {
+                    f.insert(*name, pipeline(stages));
+                }
+                doc! { "$facet": f }
+            }
+            Stage::Sort(keys) => {
+                let mut k = Document::new();
+                for (name, dir) in keys {
+                    k.insert(*name, *dir);
+                }
+                doc! { "$sort": k }
+            }
+            Stage::Limit(n) => doc! { "$limit": *n },
+        }
+    }
+}
+
+/// The documents of a pipeline.
+pub fn pipeline(stages: &[Stage]) -> Vec<Document> {
+    stages.iter().map(Stage::to_document).collect()
 }
 
 // ---------------------------------------------------------------- reading
@@ -553,11 +654,8 @@ async fn each_found(
 }
 
 /// Runs `pipeline` and collects its (few, grouped) results.
-async fn aggregate(
-    app: &AppState,
-    coll: Collection,
-    pipeline: Vec<Document>,
-) -> Result<Vec<Document>> {
+async fn aggregate(app: &AppState, coll: Collection, stages: &[Stage]) -> Result<Vec<Document>> {
+    let pipeline = pipeline(stages);
     if let Some(run) = hooks_of(app).runner {
         return run(coll.name(), pipeline).await.map_err(ApiError::internal);
     }
@@ -716,8 +814,8 @@ pub async fn activity(
         Engine::Pipeline => {
             let per_bucket = |field: &str| {
                 vec![
-                    doc! { "$match": range_filter(field, w) },
-                    doc! { "$group": { "_id": date_trunc(field, interval), "n": { "$sum": 1 } } },
+                    Stage::Match(range_filter(field, w)),
+                    Stage::Group(date_trunc(field, interval), vec![("n", Acc::Count)]),
                 ]
             };
             let fill = |rows: Vec<Document>, into: &mut Vec<u64>| {
@@ -730,26 +828,35 @@ pub async fn activity(
                 }
             };
             fill(
-                aggregate(&app, Collection::Users, per_bucket("createdAt")).await?,
+                aggregate(&app, Collection::Users, &per_bucket("createdAt")).await?,
                 &mut sign_ups,
             );
             fill(
-                aggregate(&app, Collection::UserSessions, per_bucket("createdAt")).await?,
+                aggregate(&app, Collection::UserSessions, &per_bucket("createdAt")).await?,
                 &mut sessions,
             );
-            let users = Collection::Users.name();
-            let pipeline = vec![
-                doc! { "$match": range_filter("lastActivityAt", w) },
-                doc! { "$project": { "_id": 0, "u": "$userId", "b": date_trunc("lastActivityAt", interval) } },
-                doc! { "$unionWith": { "coll": users, "pipeline": [
-                    { "$match": range_filter("lastLoginAt", w) },
-                    { "$project": { "_id": 0, "u": "$_id", "b": date_trunc("lastLoginAt", interval) } },
-                ] } },
-                doc! { "$group": { "_id": { "b": "$b", "u": "$u" } } },
-                doc! { "$group": { "_id": "$_id.b", "n": { "$sum": 1 } } },
+            // (bucket, user) pairs of sessions and sign-ins, then users per bucket.
+            let stages = [
+                Stage::Match(range_filter("lastActivityAt", w)),
+                Stage::Project(vec![
+                    ("u", "$userId".into()),
+                    ("b", date_trunc("lastActivityAt", interval)),
+                ]),
+                Stage::UnionWith(
+                    Collection::Users,
+                    vec![
+                        Stage::Match(range_filter("lastLoginAt", w)),
+                        Stage::Project(vec![
+                            ("u", "$_id".into()),
+                            ("b", date_trunc("lastLoginAt", interval)),
+                        ]),
+                    ],
+                ),
+                Stage::Group(doc! { "b": "$b", "u": "$u" }.into(), vec![]),
+                Stage::Group("$_id.b".into(), vec![("n", Acc::Count)]),
             ];
             fill(
-                aggregate(&app, Collection::UserSessions, pipeline).await?,
+                aggregate(&app, Collection::UserSessions, &stages).await?,
                 &mut active,
             );
         }
@@ -850,12 +957,18 @@ pub async fn geography(
     let mut countries: HashMap<Option<String>, (u64, u64)> = HashMap::new();
     match engine {
         Engine::Pipeline => {
-            let pipeline = vec![
-                doc! { "$match": range_filter("lastActivityAt", w) },
-                doc! { "$group": { "_id": { "c": "$location.country", "u": "$userId" }, "n": { "$sum": 1 } } },
-                doc! { "$group": { "_id": "$_id.c", "users": { "$sum": 1 }, "sessions": { "$sum": "$n" } } },
+            let stages = [
+                Stage::Match(range_filter("lastActivityAt", w)),
+                Stage::Group(
+                    doc! { "c": "$location.country", "u": "$userId" }.into(),
+                    vec![("n", Acc::Count)],
+                ),
+                Stage::Group(
+                    "$_id.c".into(),
+                    vec![("users", Acc::Count), ("sessions", Acc::Sum("n"))],
+                ),
             ];
-            for r in aggregate(&app, Collection::UserSessions, pipeline).await? {
+            for r in aggregate(&app, Collection::UserSessions, &stages).await? {
                 let c = key_json(r.get("_id")).as_str().map(str::to_string);
                 let e = countries.entry(c).or_default();
                 e.0 += count(r.get("users"));
@@ -1066,37 +1179,41 @@ pub async fn engagement(
     match engine {
         Engine::Pipeline => {
             let fields = ["s", "m", "t"];
-            let project = |k: usize| {
-                let mut p = doc! { "_id": 0, "u": "$userId" };
+            // Each source's rows say which count they add to: 1 in its own field.
+            let source = |k: usize| {
+                let mut p = vec![("u", Bson::from("$userId"))];
                 for (j, f) in fields.iter().enumerate() {
-                    p.insert(*f, doc! { "$literal": i32::from(j == k) });
+                    p.push((*f, doc! { "$literal": i32::from(j == k) }.into()));
                 }
-                p
+                vec![Stage::Match(user_filter(w)), Stage::Project(p)]
             };
-            let mut pipeline = vec![
-                doc! { "$match": user_filter(w) },
-                doc! { "$project": project(0) },
-            ];
+            let mut stages = source(0);
             for (k, coll) in ENGAGEMENT_SOURCES.iter().enumerate().skip(1) {
-                pipeline.push(doc! { "$unionWith": { "coll": coll.name(), "pipeline": [
-                    { "$match": user_filter(w) },
-                    { "$project": project(k) },
-                ] } });
+                stages.push(Stage::UnionWith(*coll, source(k)));
             }
-            pipeline.push(doc! { "$group": { "_id": "$u", "s": { "$sum": "$s" }, "m": { "$sum": "$m" }, "t": { "$sum": "$t" } } });
+            stages.push(Stage::Group(
+                "$u".into(),
+                fields.iter().map(|f| (*f, Acc::Sum(f))).collect(),
+            ));
             let histogram = |f: &str| {
-                vec![doc! { "$group": { "_id": format!("${f}"), "users": { "$sum": 1 } } }]
+                vec![Stage::Group(
+                    field_path(f).into(),
+                    vec![("users", Acc::Count)],
+                )]
             };
-            pipeline.push(doc! { "$facet": {
-                "s": histogram("s"),
-                "m": histogram("m"),
-                "t": histogram("t"),
-                "top": [
-                    { "$sort": { "m": -1, "s": -1, "t": -1, "_id": 1 } },
-                    { "$limit": TOP_USERS as i64 },
-                ],
-            } });
-            let rows = aggregate(&app, ENGAGEMENT_SOURCES[0], pipeline).await?;
+            stages.push(Stage::Facet(vec![
+                ("s", histogram("s")),
+                ("m", histogram("m")),
+                ("t", histogram("t")),
+                (
+                    "top",
+                    vec![
+                        Stage::Sort(vec![("m", -1), ("s", -1), ("t", -1), ("_id", 1)]),
+                        Stage::Limit(TOP_USERS as i64),
+                    ],
+                ),
+            ]));
+            let rows = aggregate(&app, ENGAGEMENT_SOURCES[0], &stages).await?;
             let facets = rows.into_iter().next().unwrap_or_default();
             for (k, f) in fields.iter().enumerate() {
                 for r in facets
@@ -1238,11 +1355,14 @@ pub async fn auth(
     filter.extend(range_filter("timestamp", w));
     match engine {
         Engine::Pipeline => {
-            let pipeline = vec![
-                doc! { "$match": filter },
-                doc! { "$group": { "_id": { "b": date_trunc("timestamp", interval), "e": "$eventName" }, "n": { "$sum": 1 } } },
+            let stages = [
+                Stage::Match(filter),
+                Stage::Group(
+                    doc! { "b": date_trunc("timestamp", interval), "e": "$eventName" }.into(),
+                    vec![("n", Acc::Count)],
+                ),
             ];
-            for r in aggregate(&app, Collection::AnalyticsEvents, pipeline).await? {
+            for r in aggregate(&app, Collection::AnalyticsEvents, &stages).await? {
                 let id = r.get_document("_id").ok();
                 let b = id.and_then(|id| date_ms(id.get("b")));
                 let e = id.and_then(|id| id.get_str("e").ok()).unwrap_or_default();
@@ -1340,11 +1460,11 @@ pub async fn chat(
         (Collection::ChatSessions, true),
         (Collection::ChatMessages, false),
     ] {
-        let pipeline = vec![
-            doc! { "$match": range_filter("createdAt", w) },
-            doc! { "$group": { "_id": "$agentId", "n": { "$sum": 1 } } },
+        let stages = [
+            Stage::Match(range_filter("createdAt", w)),
+            Stage::Group("$agentId".into(), vec![("n", Acc::Count)]),
         ];
-        for r in aggregate(&app, coll, pipeline).await? {
+        for r in aggregate(&app, coll, &stages).await? {
             let a = agents
                 .entry(key_json(r.get("_id")).as_str().map(str::to_string))
                 .or_default();
@@ -1358,20 +1478,25 @@ pub async fn chat(
     match engine {
         Engine::Pipeline => {
             let is_bool = doc! { "$eq": [{ "$type": "$feedback.satisfied" }, "bool"] };
-            let pipeline = vec![
-                doc! { "$match": range_filter("createdAt", w) },
-                doc! { "$group": {
-                    "_id": "$agentId",
-                    "interactions": { "$sum": 1 },
-                    "responseTime": { "$avg": "$responseTime" },
-                    "responseTimeN": { "$sum": { "$cond": [{ "$isNumber": "$responseTime" }, 1, 0] } },
-                    "personality": { "$avg": "$personalityScore" },
-                    "personalityN": { "$sum": { "$cond": [{ "$isNumber": "$personalityScore" }, 1, 0] } },
-                    "satisfied": { "$sum": { "$cond": [{ "$eq": ["$feedback.satisfied", true] }, 1, 0] } },
-                    "rated": { "$sum": { "$cond": [is_bool, 1, 0] } },
-                } },
+            let stages = [
+                Stage::Match(range_filter("createdAt", w)),
+                Stage::Group(
+                    "$agentId".into(),
+                    vec![
+                        ("interactions", Acc::Count),
+                        ("responseTime", Acc::Avg("responseTime")),
+                        ("responseTimeN", Acc::Numbers("responseTime")),
+                        ("personality", Acc::Avg("personalityScore")),
+                        ("personalityN", Acc::Numbers("personalityScore")),
+                        (
+                            "satisfied",
+                            Acc::CountIf(doc! { "$eq": ["$feedback.satisfied", true] }.into()),
+                        ),
+                        ("rated", Acc::CountIf(is_bool.into())),
+                    ],
+                ),
             ];
-            for r in aggregate(&app, Collection::ChatAnalytics, pipeline).await? {
+            for r in aggregate(&app, Collection::ChatAnalytics, &stages).await? {
                 let a = agents
                     .entry(key_json(r.get("_id")).as_str().map(str::to_string))
                     .or_default();
@@ -1473,17 +1598,22 @@ pub async fn tools(
     let mut tools: HashMap<Option<String>, ToolStats> = HashMap::new();
     match engine {
         Engine::Pipeline => {
-            let pipeline = vec![
-                doc! { "$match": range_filter("createdAt", w) },
-                doc! { "$group": {
-                    "_id": "$toolName",
-                    "runs": { "$sum": 1 },
-                    "succeeded": { "$sum": { "$cond": [{ "$eq": ["$success", true] }, 1, 0] } },
-                    "time": { "$avg": "$executionTime" },
-                    "timeN": { "$sum": { "$cond": [{ "$isNumber": "$executionTime" }, 1, 0] } },
-                } },
+            let stages = [
+                Stage::Match(range_filter("createdAt", w)),
+                Stage::Group(
+                    "$toolName".into(),
+                    vec![
+                        ("runs", Acc::Count),
+                        (
+                            "succeeded",
+                            Acc::CountIf(doc! { "$eq": ["$success", true] }.into()),
+                        ),
+                        ("time", Acc::Avg("executionTime")),
+                        ("timeN", Acc::Numbers("executionTime")),
+                    ],
+                ),
             ];
-            for r in aggregate(&app, Collection::ToolUsageAnalytics, pipeline).await? {
+            for r in aggregate(&app, Collection::ToolUsageAnalytics, &stages).await? {
                 let t = tools
                     .entry(key_json(r.get("_id")).as_str().map(str::to_string))
                     .or_default();
@@ -1494,16 +1624,18 @@ pub async fn tools(
                 t.execution_time.sum += number(r.get("time")).unwrap_or(0.0) * n as f64;
             }
             // Served by the spec's `toolId: 1, createdAt: -1` index for the grouping key.
-            let pipeline = vec![
-                doc! { "$match": range_filter("createdAt", w) },
-                doc! { "$group": {
-                    "_id": "$toolId",
-                    "reviews": { "$sum": 1 },
-                    "rating": { "$avg": "$rating" },
-                    "ratingN": { "$sum": { "$cond": [{ "$isNumber": "$rating" }, 1, 0] } },
-                } },
+            let stages = [
+                Stage::Match(range_filter("createdAt", w)),
+                Stage::Group(
+                    "$toolId".into(),
+                    vec![
+                        ("reviews", Acc::Count),
+                        ("rating", Acc::Avg("rating")),
+                        ("ratingN", Acc::Numbers("rating")),
+                    ],
+                ),
             ];
-            for r in aggregate(&app, Collection::ToolReviews, pipeline).await? {
+            for r in aggregate(&app, Collection::ToolReviews, &stages).await? {
                 let t = tools
                     .entry(key_json(r.get("_id")).as_str().map(str::to_string))
                     .or_default();
@@ -1642,21 +1774,21 @@ pub async fn revenue(
     let mut money: BTreeMap<(usize, Option<String>), Money> = BTreeMap::new();
     match engine {
         Engine::Pipeline => {
-            let pipeline = |field: &str| {
+            let stages = |field: &str| {
                 vec![
-                    doc! { "$match": range_filter(field, w) },
-                    doc! { "$group": {
-                        "_id": { "b": date_trunc(field, interval), "c": "$currency", "s": "$status" },
-                        "amount": { "$sum": "$amount" },
-                        "n": { "$sum": 1 },
-                    } },
+                    Stage::Match(range_filter(field, w)),
+                    Stage::Group(
+                        doc! { "b": date_trunc(field, interval), "c": "$currency", "s": "$status" }
+                            .into(),
+                        vec![("amount", Acc::Sum("amount")), ("n", Acc::Count)],
+                    ),
                 ]
             };
             for (coll, field) in [
                 (Collection::Payments, "paidAt"),
                 (Collection::Invoices, "createdAt"),
             ] {
-                for r in aggregate(&app, coll, pipeline(field)).await? {
+                for r in aggregate(&app, coll, &stages(field)).await? {
                     let id = r.get_document("_id").ok();
                     let b = id.and_then(|id| date_ms(id.get("b")));
                     let Some(i) = b.and_then(|t| starts.binary_search(&t).ok()) else {
@@ -1855,6 +1987,57 @@ mod tests {
             None
         );
         assert!(Interval::parse(Some("hour"), Interval::Day).is_err());
+    }
+
+    #[test]
+    fn stages_are_written_as_the_documents_mongodb_reads() {
+        let stages = [
+            Stage::Match(doc! { "x": 1 }),
+            Stage::Project(vec![("u", "$userId".into())]),
+            Stage::Group(
+                "$a".into(),
+                vec![
+                    ("n", Acc::Count),
+                    ("s", Acc::Sum("amount")),
+                    ("t", Acc::Avg("time")),
+                    ("k", Acc::Numbers("time")),
+                    (
+                        "ok",
+                        Acc::CountIf(doc! { "$eq": ["$success", true] }.into()),
+                    ),
+                ],
+            ),
+            Stage::UnionWith(Collection::Users, vec![Stage::Limit(2)]),
+            Stage::Facet(vec![(
+                "top",
+                vec![Stage::Sort(vec![("m", -1), ("_id", 1)])],
+            )]),
+        ];
+        let cond = |c: Document| doc! { "$sum": { "$cond": [c, 1, 0] } };
+        assert_eq!(
+            pipeline(&stages),
+            vec![
+                doc! { "$match": { "x": 1 } },
+                doc! { "$project": { "_id": 0, "u": "$userId" } },
+                doc! { "$group": {
+                    "_id": "$a",
+                    "n": { "$sum": 1 },
+                    "s": { "$sum": "$amount" },
+                    "t": { "$avg": "$time" },
+                    "k": cond(doc! { "$isNumber": "$time" }),
+                    "ok": cond(doc! { "$eq": ["$success", true] }),
+                } },
+                doc! { "$unionWith": { "coll": "users", "pipeline": [{ "$limit": 2_i64 }] } },
+                doc! { "$facet": { "top": [{ "$sort": { "m": -1, "_id": 1 } }] } },
+            ]
+        );
+        let week = date_trunc("t", Interval::Week);
+        assert_eq!(
+            week,
+            Bson::from(
+                doc! { "$dateTrunc": { "date": "$t", "unit": "week", "timezone": "Etc/UTC", "startOfWeek": "monday" } }
+            )
+        );
     }
 
     #[test]
