@@ -134,7 +134,7 @@ newer_than() {
   local stamp="$1"
   shift
   [[ -e "$stamp" ]] || return 0
-  [[ -n "$(find "$@" -newer "$stamp" \( -name node_modules -o -name '.next*' -o -name '*.tsbuildinfo' \) -prune -o -type f -print -quit 2>/dev/null)" ]]
+  [[ -n "$(find "$@" \( -name node_modules -o -name '.next*' -o -name '*.tsbuildinfo' \) -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
 # --- processes ---------------------------------------------------------------
