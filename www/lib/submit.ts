@@ -38,6 +38,9 @@ function sentenceFor(status: number, code: string, body: Record<string, unknown>
       return 'This changed elsewhere (another tab?) since the page was loaded. Reload the page and make your change again.';
     case 'forbidden_field':
       return `These fields are set by the server: ${Array.isArray(body.fields) ? body.fields.join(', ') : ''}.`;
+    case 'duplicate_key':
+      // The server's own message names storage keys (`a document with the same metadata.slug ...`).
+      return 'Something with the same value already exists: change the marked field.';
     case 'cross_site':
     case 'origin_required':
       return 'This request was refused: it did not come from this site.';
@@ -80,7 +83,7 @@ export async function sendForm(
   const message = sentenceFor(res.status, code, answer, res.headers.get('retry-after'));
   if (res.status === 409 && code === 'duplicate_key') {
     const fields = Array.isArray(answer.fields) && answer.fields.length ? (answer.fields as string[]) : (opts.conflictPaths ?? []);
-    for (const f of fields) if (!fieldErrors[f]) fieldErrors[f] = message;
+    for (const f of fields) if (!fieldErrors[f]) fieldErrors[f] = `${opts.labels?.label?.(f) ?? f} is already taken: choose another.`;
   }
   return { ok: false, status: res.status, code, fieldErrors, message };
 }
