@@ -381,6 +381,17 @@ describe('the app on the Turbopack build', () => {
   test("a second person sees nothing of the first's", async () => {
     await signOut(page);
     await openForm(page, `${stack.webUrl}/signup`, 'signup-form');
+    // Ada's email again: the server's 409, phrased for a person, on the email field.
+    await page.locator('#email').fill(ada.email);
+    await page.locator('#password').fill(bob.password);
+    await page.getByTestId('submit').click();
+    await errorFor(page, 'email').waitFor();
+    assert.equal(await errorFor(page, 'email').textContent(), 'An account with this email already exists. Sign in instead?');
+    assert.match(await page.getByTestId('banner').textContent(), /An account with this email already exists\. Sign in instead\?/);
+    assert.equal(await page.getByTestId('error-summary').locator('li').count(), 1, 'one problem listed, one field marked');
+    await shot(page, 'signup-duplicate');
+    await page.locator('#email').clear();
+    await page.locator('#password').clear();
     await page.locator('#email').fill(bob.email);
     await page.locator('#password').fill(bob.password);
     await page.locator('#name').fill(bob.name);

@@ -76,6 +76,8 @@ export function ProfileForm(props: { user: { id: string; email: string }; initia
       router.refresh(); // the navigation bar shows the new name
     } else {
       setErrors(res.fieldErrors);
+      // The server's field errors get the summary (and the focus) too.
+      if (Object.keys(res.fieldErrors).length) setSubmitted((n) => n + 1);
       if (res.message) setBanner({ ok: false, text: res.message });
     }
   }

@@ -120,6 +120,8 @@ export function SignUpForm({ next }: { next: string }) {
       setBanner({ ok: false, text: res.message });
     }
     setErrors(onlyPaths(res.fieldErrors, ORDER));
+    // The server's field errors get the summary (and the focus) too.
+    if (Object.keys(res.fieldErrors).length) setSubmitted((n) => n + 1);
   }
 
   const text = (key: keyof SignUpFields, opts: { type?: string; hint?: string; wide?: boolean; required?: boolean } = {}) => {

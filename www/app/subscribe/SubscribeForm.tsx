@@ -88,6 +88,8 @@ export function SubscribeForm({ subscriber, plans: offered, loadError }: { subsc
         res.message = 'You already subscribe to this agent; pick another one.';
       }
       setErrors(res.fieldErrors);
+      // The server's field errors get the summary (and the focus) too.
+      if (Object.keys(res.fieldErrors).length) setSubmitted((n) => n + 1);
       if (res.message) setBanner({ ok: false, text: res.message });
     }
   }

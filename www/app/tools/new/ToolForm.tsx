@@ -210,6 +210,8 @@ export function ToolForm({ author }: { author: Author }) {
       setSubmitted(0);
     } else {
       setServerErrors(Object.fromEntries(Object.entries(res.fieldErrors).map(([p, m]) => [address(p), m])));
+      // The server's field errors get the summary (and the focus) too.
+      if (Object.keys(res.fieldErrors).length) setSubmitted((n) => n + 1);
       setBanner({ ok: false, text: res.message });
     }
   }
