@@ -44,7 +44,9 @@ while [[ "$db" == "$web" || "$db" == "$api" ]]; do db=$(spare_port); done
 expect "free ports are accepted" 0 "ports free" -- WEB_PORT="$web" API_PORT="$api" DEVDB_PORT="$db"
 
 hold "$web"
-expect "a held WEB_PORT is refused, naming the port" 1 "port $web (WEB_PORT) is already in use by pid $holder" -- WEB_PORT="$web" API_PORT="$api" DEVDB_PORT="$db"
+# With `ss` (iproute2) the message also names the process holding the port.
+if command -v ss >/dev/null; then by="by pid $holder"; else by="by"; fi
+expect "a held WEB_PORT is refused, naming the port" 1 "port $web (WEB_PORT) is already in use $by" -- WEB_PORT="$web" API_PORT="$api" DEVDB_PORT="$db"
 release
 
 hold "$api"
