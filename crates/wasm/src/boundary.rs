@@ -39,27 +39,53 @@ extern "C" {
     fn take_input(into: &mut [u8]) -> u32;
 }
 
-/// A caller's value as JSON text; `None` for `undefined` (which JSON cannot
-/// say, and which reads as `null`). A value that has no JSON form (a cycle, a
-/// throwing `toJSON`) is a cast error at `path` (`""` for the document),
-/// never an exception.
-pub fn read_text(value: &JsValue, path: &str) -> Result<Option<String>, Box<FieldError>> {
+/// Runs `f` on a caller's value as JSON text, `None` for `undefined` (which
+/// JSON cannot say, and which reads as `null`). A value that has no JSON form
+/// (a cycle, a throwing `toJSON`) is a cast error at `path` (`""` for the
+/// document), never an exception. The text is read into
+/// a buffer kept from call to call: no allocation, and no zero-filling of
+/// three bytes per UTF-16 unit, once the buffer has grown to the documents'
+/// size. A nested call (a `toJSON` that validates) takes a fresh buffer.
+pub fn with_text<R>(
+    value: &JsValue,
+    path: &str,
+    f: impl FnOnce(Option<&str>) -> R,
+) -> Result<R, Box<FieldError>> {
+    let mut bytes = INPUT.take();
+    let result = read_into(value, path, &mut bytes).map(f);
+    // A huge document's buffer is not kept.
+    if bytes.len() <= KEPT_BYTES {
+        INPUT.set(bytes);
+    }
+    result
+}
+
+/// [`with_text`]'s reading, into `bytes` (grown as needed, never shrunk).
+fn read_into<'b>(
+    value: &JsValue,
+    path: &str,
+    bytes: &'b mut Vec<u8>,
+) -> Result<Option<&'b str>, Box<FieldError>> {
     let units = match stage_input(value) {
         Ok(Some(units)) => units as usize,
         Ok(None) => return Ok(None),
         Err(e) => return Err(unreadable(path, &error_message(&e))),
     };
-    // A UTF-16 unit is at most three UTF-8 bytes.
-    let mut bytes = vec![0u8; units * 3];
-    let written = take_input(&mut bytes) as usize;
-    bytes.truncate(written);
+    // A UTF-16 unit is at most three UTF-8 bytes; only growth is zero-filled.
+    if bytes.len() < units * 3 {
+        bytes.resize(units * 3, 0);
+    }
+    let written = take_input(&mut bytes[..units * 3]) as usize;
     // `encodeInto` writes UTF-8 (lone surrogates as U+FFFD); checked all the same.
-    String::from_utf8(bytes)
+    std::str::from_utf8(&bytes[..written])
         .map(Some)
         .map_err(|_| unreadable(path, "the text is not UTF-8"))
 }
 
-/// Parses what [`read_text`] returned; only the nesting limit can refuse it.
+/// The largest buffer [`with_text`] and [`written`] keep for the next call.
+const KEPT_BYTES: usize = 1 << 20;
+
+/// Parses what [`with_text`] passes on; only the nesting limit can refuse it.
 pub fn parse_text<'a>(text: Option<&'a str>, path: &str) -> Result<Json<'a>, Box<FieldError>> {
     match text {
         None => Ok(Json::Null),
@@ -67,10 +93,11 @@ pub fn parse_text<'a>(text: Option<&'a str>, path: &str) -> Result<Json<'a>, Box
     }
 }
 
-/// Reads a caller's value as a `serde_json::Value` (see [`read_text`]).
+/// Reads a caller's value as a `serde_json::Value` (see [`with_text`]).
 pub fn read_value(value: &JsValue, path: &str) -> Result<Value, Box<FieldError>> {
-    let text = read_text(value, path)?;
-    parse_text(text.as_deref(), path).map(|v| v.to_value())
+    with_text(value, path, |text| {
+        parse_text(text, path).map(|v| v.to_value())
+    })?
 }
 
 fn unreadable(path: &str, reason: &str) -> Box<FieldError> {
@@ -132,30 +159,35 @@ impl<T: WriteJson> WriteJson for [T] {
 
 /// Writes `value` as a plain JavaScript value (`JSON.parse` of its JSON text).
 pub fn write_value<T: WriteJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    written(|text| value.write_json(text))
+}
+
+/// `JSON.parse` of what `write` appends to a buffer kept from call to call
+/// (no allocation, no regrowth once it has grown to the results' size).
+fn written(write: impl FnOnce(&mut String)) -> Result<JsValue, JsError> {
     let mut text = String::with_capacity(1024);
-    value.write_json(&mut text);
+    write(&mut text);
     parse(&text)
 }
 
 /// The `{ ok: true, value } | { ok: false, errors, truncated? }` of a
 /// validation; `truncated: true` only when `options.maxErrors` cut the list.
 pub fn write_result<T: WriteJson>(result: &Result<T, Rejection>) -> Result<JsValue, JsError> {
-    let mut text = String::with_capacity(1024);
-    match result {
+    written(|text| match result {
         Ok(value) => {
             text.push_str("{\"ok\":true,\"value\":");
-            value.write_json(&mut text);
+            value.write_json(text);
+            text.push('}');
         }
         Err(rejection) => {
             text.push_str("{\"ok\":false,\"errors\":");
-            rejection.errors.write_json(&mut text);
+            rejection.errors.write_json(text);
             if rejection.truncated {
                 text.push_str(",\"truncated\":true");
             }
+            text.push('}');
         }
-    }
-    text.push('}');
-    parse(&text)
+    })
 }
 
 fn parse(text: &str) -> Result<JsValue, JsError> {
@@ -209,6 +241,10 @@ pub fn max_errors_option(options: &JsValue) -> Result<Option<usize>, JsError> {
 }
 
 thread_local! {
+    /// [`with_text`]'s buffer between calls.
+    static INPUT: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    /// [`written`]'s buffer between calls.
+    static OUTPUT: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
     /// The key `"maxErrors"`, made a JavaScript string once.
     static MAX_ERRORS_KEY: JsValue = JsValue::from_str("maxErrors");
     /// The key `"now"`, made a JavaScript string once.

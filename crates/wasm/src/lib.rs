@@ -176,18 +176,20 @@ fn validate_document(
         errors: vec![*e],
         truncated: false,
     };
-    let text = match boundary::read_text(input, "") {
-        Ok(text) => text,
-        Err(e) => return write_result::<json::Json>(&Err(refused(e))),
-    };
-    let result = boundary::parse_text(text.as_deref(), "")
-        .map_err(refused)
-        .and_then(|doc| {
-            collection
-                .validate_json_with(&doc, now, &limits)
-                .map(json::Json::Object)
-        });
-    write_result(&result)
+    let written = boundary::with_text(input, "", |text| {
+        let result = boundary::parse_text(text, "")
+            .map_err(refused)
+            .and_then(|doc| {
+                collection
+                    .validate_json_with(&doc, now, &limits)
+                    .map(json::Json::Object)
+            });
+        write_result(&result)
+    });
+    match written {
+        Ok(written) => written,
+        Err(e) => write_result::<json::Json>(&Err(refused(e))),
+    }
 }
 
 thread_local! {

@@ -140,15 +140,18 @@ fn values_cross_as_json_text() {
     let _ = Reflect::set(&obj, &"d".into(), &JsDate::new(&JsValue::from_f64(0.0)));
     let _ = Reflect::set(&obj, &"u".into(), &JsValue::UNDEFINED);
     let _ = Reflect::set(&obj, &"n".into(), &JsValue::from_f64(f64::NAN));
-    let read = boundary::read_text(&obj, "").unwrap_or_else(|e| panic!("{e:?}"));
+    let read_text = |v: &JsValue| boundary::with_text(v, "", |t| t.map(str::to_string));
+    let read = read_text(&obj).unwrap_or_else(|e| panic!("{e:?}"));
     // A Date as its ISO string, undefined dropped, NaN as a string that fails casts.
     assert_eq!(
         read.as_deref(),
         Some(r#"{"d":"1970-01-01T00:00:00.000Z","n":"NaN"}"#)
     );
+    assert_eq!(read_text(&JsValue::UNDEFINED).ok().flatten(), None);
+    // The buffer kept from the longer text above: a shorter one reads exactly.
     assert_eq!(
-        boundary::read_text(&JsValue::UNDEFINED, "").ok().flatten(),
-        None
+        read_text(&JsValue::from_str("é")).ok().flatten().as_deref(),
+        Some("\"é\"")
     );
 }
 
@@ -156,7 +159,7 @@ fn values_cross_as_json_text() {
 fn a_value_without_json_is_a_cast_error_not_an_exception() {
     let cyclic = Object::new();
     let _ = Reflect::set(&cyclic, &"self".into(), &cyclic);
-    let e = boundary::read_text(&cyclic, "properties")
+    let e = boundary::with_text(&cyclic, "properties", |_| ())
         .err()
         .unwrap_or_else(|| panic!("a cycle read"));
     assert_eq!(e.path, "properties");
