@@ -12,7 +12,9 @@
 # (see .env.example: every variable, with its default). The ones this script
 # reads: WEB_PORT (3000), API_PORT (8080), DEVDB_PORT (27017), MONGODB_URI
 # (use that database instead of the local one), MONGODB_DB, API_TOKEN /
-# API_TOKEN_FILE (default: a generated token in target/dev/api-token).
+# API_TOKEN_FILE (default: a generated token in target/dev/api-token),
+# TOTP_ENCRYPTION_KEY (default: a generated key in target/dev/totp-key),
+# MAIL_OUTBOX_DIR (without SMTP; default target/dev/outbox).
 #
 # Before starting anything it refuses (exit 1, naming the port) a port that
 # another process listens on; after starting, it checks that the processes it
@@ -228,6 +230,23 @@ if [[ -z "${API_TOKEN:-}" ]]; then
   chmod 600 "$API_TOKEN_FILE"
 fi
 
+# Two-factor needs a key to seal its secrets: a local one, kept with the token
+# (the server reads only the variable; production sets it from its secrets).
+if [[ -z "${TOTP_ENCRYPTION_KEY:-}" ]]; then
+  totp_key_file="$root/target/dev/totp-key"
+  if [[ ! -s "$totp_key_file" ]]; then
+    mkdir -p "$(dirname "$totp_key_file")"
+    (umask 077 && printf 'dev1:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >"$totp_key_file")
+  fi
+  chmod 600 "$totp_key_file"
+  TOTP_ENCRYPTION_KEY="$(head -n 1 "$totp_key_file")"
+  export TOTP_ENCRYPTION_KEY
+fi
+# Without SMTP, mail (password resets, sign-in links) lands in this outbox.
+if [[ -z "${SMTP_URL:-}${SMTP_HOST:-}" ]]; then
+  export MAIL_OUTBOX_DIR="${MAIL_OUTBOX_DIR:-$root/target/dev/outbox}"
+fi
+
 if [[ -z "${MONGODB_URI:-}" ]]; then
   step "start the local database (FerretDB on SQLite, data in target/devdb/data)"
   out="$(bash tools/devdb/start.sh --port "$db_port")"
@@ -268,7 +287,8 @@ cat <<INFO
   Server API  http://127.0.0.1:$api_port/api/<collection>   (health: /health, /ready)
   API token   ${API_TOKEN_FILE:-from \$API_TOKEN}   (Authorization: Bearer <token>; admin tooling only, the web app has none)
   Database    $MONGODB_URI
-  Logs        target/run/server.log, target/run/web.log
+  Logs        target/run/server.log, target/run/web.log$([[ -n "${MAIL_OUTBOX_DIR:-}" ]] && printf '\n  Mail        %s   (development outbox: password resets, sign-in links; also GET /api/dev/outbox)' "$MAIL_OUTBOX_DIR")
+  API docs    http://127.0.0.1:$web_port/api-docs   (the document: http://127.0.0.1:$api_port/openapi.json)
 
   Make an admin (sees /admin): in another terminal, with the same environment,
     MONGODB_URI='$MONGODB_URI' ${MONGODB_DB:+MONGODB_DB='$MONGODB_DB' }API_TOKEN_FILE='${API_TOKEN_FILE:-<file with the token>}' \\
