@@ -3,14 +3,20 @@
 // before any other function; it fetches and instantiates the WebAssembly
 // module the first time and resolves at once afterwards. No top-level await:
 // the package loads under any bundler target.
-import initWasm from './web/models.js';
+import initWasm, * as raw from './web/models.js';
 import { validate } from './web/api.js';
 import { makeSchemas, makeSchemaOf } from './standard.js';
+import { withParams } from './errors.js';
 
 export * from './web/api.js';
 export { collections } from './collections.js';
 export { jsonSchemas } from './json-schemas.js';
 export { formatError, addLocale, locales, labelOf, paramsOf, fieldAt } from './errors.js';
+
+// `verdict`, its errors given `params` as `validate`'s are.
+export function verdict(collection, input, options) {
+  return withParams(collection, raw.verdict(collection, input, options));
+}
 
 // Pure: a bundle that uses neither drops them and the JSON Schemas.
 export const schemas = /* @__PURE__ */ makeSchemas(validate);

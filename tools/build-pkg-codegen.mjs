@@ -71,7 +71,7 @@ const api = (entry) =>
     'export { validateField as validateFieldUnchecked };',
     ...collections.map(
       (c) =>
-        `export function validate${c.model}(input, options) {\n  return withParams(${JSON.stringify(c.name)}, raw.validate${c.model}(input, options));\n}`,
+        `export function validate${c.model}(input, options) {\n  return withParams(${JSON.stringify(c.name)}, raw.validate(${JSON.stringify(c.name)}, input, options));\n}`,
     ),
     '',
   ].join('\n');

@@ -82,7 +82,7 @@ fn read_into<'b>(
         .map_err(|_| unreadable(path, "the text is not UTF-8"))
 }
 
-/// The largest buffer [`with_text`] and [`written`] keep for the next call.
+/// The largest buffer [`with_text`] keeps for the next call.
 const KEPT_BYTES: usize = 1 << 20;
 
 /// Parses what [`with_text`] passes on; only the nesting limit can refuse it.
@@ -162,22 +162,37 @@ pub fn write_value<T: WriteJson + ?Sized>(value: &T) -> Result<JsValue, JsError>
     written(|text| value.write_json(text))
 }
 
-/// `JSON.parse` of what `write` appends to a buffer kept from call to call
-/// (no allocation, no regrowth once it has grown to the results' size).
-fn written(write: impl FnOnce(&mut String)) -> Result<JsValue, JsError> {
+/// `JSON.parse` of what `write` writes.
+pub fn written(write: impl FnOnce(&mut String)) -> Result<JsValue, JsError> {
+    // Not a buffer kept across calls like the input's: measured, it did not pay.
     let mut text = String::with_capacity(1024);
     write(&mut text);
     parse(&text)
 }
 
 /// The `{ ok: true, value } | { ok: false, errors, truncated? }` of a
-/// validation; `truncated: true` only when `options.maxErrors` cut the list.
-pub fn write_result<T: WriteJson>(result: &Result<T, Rejection>) -> Result<JsValue, JsError> {
-    written(|text| match result {
+/// validation; `truncated: true` only when `options.maxErrors` cut the list;
+/// no `value` unless `keep_value` (a verdict).
+pub fn write_result<T: WriteJson>(
+    result: &Result<T, Rejection>,
+    keep_value: bool,
+) -> Result<JsValue, JsError> {
+    written(|text| write_result_text(result, keep_value, text))
+}
+
+/// Appends [`write_result`]'s JSON text to `text`.
+pub fn write_result_text<T: WriteJson>(
+    result: &Result<T, Rejection>,
+    keep_value: bool,
+    text: &mut String,
+) {
+    match result {
         Ok(value) => {
-            text.push_str("{\"ok\":true,\"value\":");
-            value.write_json(text);
-            text.push('}');
+            text.push_str("{\"ok\":true");
+            if keep_value {
+                text.push_str(",\"value\":");
+                value.write_json(text);
+            }
         }
         Err(rejection) => {
             text.push_str("{\"ok\":false,\"errors\":");
@@ -185,9 +200,9 @@ pub fn write_result<T: WriteJson>(result: &Result<T, Rejection>) -> Result<JsVal
             if rejection.truncated {
                 text.push_str(",\"truncated\":true");
             }
-            text.push('}');
         }
-    })
+    }
+    text.push('}');
 }
 
 fn parse(text: &str) -> Result<JsValue, JsError> {
@@ -243,8 +258,6 @@ pub fn max_errors_option(options: &JsValue) -> Result<Option<usize>, JsError> {
 thread_local! {
     /// [`with_text`]'s buffer between calls.
     static INPUT: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-    /// [`written`]'s buffer between calls.
-    static OUTPUT: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
     /// The key `"maxErrors"`, made a JavaScript string once.
     static MAX_ERRORS_KEY: JsValue = JsValue::from_str("maxErrors");
     /// The key `"now"`, made a JavaScript string once.

@@ -132,6 +132,23 @@ export function validate<C extends CollectionName>(
     options?: ValidateOptions,
 ): ValidationResult<Documents[C]>;
 
+/** What `verdict` returns: `validate`'s answer without the normalised document. */
+export type Verdict =
+    | { ok: true }
+    | {
+          ok: false;
+          errors: FieldError[];
+          /** `true` when `options.maxErrors` cut the list: more paths fail than `errors` holds. */
+          truncated?: true;
+      };
+
+/**
+ * `validate` without the normalised document: the verdict and the same
+ * errors, for live form checks. Cheaper: no result document is written or
+ * read back. Throws as `validate` does.
+ */
+export function verdict(collection: CollectionName, input: unknown, options?: ValidateOptions): Verdict;
+
 /**
  * The errors of one path alone, for live form feedback as a person types:
  * the same rules and messages as `validate`. `options.document` is the rest
@@ -160,36 +177,65 @@ pub fn validate(
     input: &JsValue,
     options: &JsValue,
 ) -> Result<JsValue, JsError> {
-    validate_document(collection_named(collection)?, input, options)
+    validate_document(collection_named(collection)?, input, options, true)
 }
 
-fn validate_document(
-    collection: Collection,
+/// `verdict(collection, input, options?)`; declared above.
+#[wasm_bindgen(skip_typescript)]
+pub fn verdict(
+    collection: &JsValue,
     input: &JsValue,
     options: &JsValue,
 ) -> Result<JsValue, JsError> {
+    validate_document(collection_named(collection)?, input, options, false)
+}
+
+/// `options.now` and `options.maxErrors`.
+fn read_options(options: &JsValue) -> Result<(Date, engine::Options), JsError> {
     let now = boundary::now_option(options)?;
     let limits = engine::Options {
         max_errors: boundary::max_errors_option(options)?,
     };
+    Ok((now, limits))
+}
+
+/// `validate`, or with `keep_value` false `verdict`.
+fn validate_document(
+    collection: Collection,
+    input: &JsValue,
+    options: &JsValue,
+    keep_value: bool,
+) -> Result<JsValue, JsError> {
+    let (now, limits) = read_options(options)?;
     let refused = |e: Box<FieldError>| engine::Rejection {
         errors: vec![*e],
         truncated: false,
     };
-    let written = boundary::with_text(input, "", |text| {
-        let result = boundary::parse_text(text, "")
-            .map_err(refused)
-            .and_then(|doc| {
-                collection
-                    .validate_json_with(&doc, now, &limits)
-                    .map(json::Json::Object)
-            });
-        write_result(&result)
+    let written = boundary::with_text(input, "", |text| match boundary::parse_text(text, "") {
+        Ok(doc) => Ok(boundary::written(|out| {
+            validate_into(collection, &doc, now, &limits, keep_value, out);
+        })),
+        Err(e) => Err(e),
     });
     match written {
-        Ok(written) => written,
-        Err(e) => write_result::<json::Json>(&Err(refused(e))),
+        Ok(Ok(written)) => written,
+        Ok(Err(e)) | Err(e) => write_result::<json::Json>(&Err(refused(e)), keep_value),
     }
+}
+
+/// Validates `doc` and appends the result as JSON text.
+fn validate_into(
+    collection: Collection,
+    doc: &json::Json<'_>,
+    now: Date,
+    limits: &engine::Options,
+    keep_value: bool,
+    out: &mut String,
+) {
+    let result = collection
+        .validate_json_with(doc, now, limits)
+        .map(json::Json::Object);
+    boundary::write_result_text(&result, keep_value, out);
 }
 
 thread_local! {
@@ -219,7 +265,7 @@ fn collection_named(name: &JsValue) -> Result<Collection, JsError> {
 }
 
 macro_rules! typed_validators {
-    ($($variant:ident => $name:literal, $ty:literal, $js:literal, $rust:ident;)*) => {
+    ($($variant:ident => $name:literal, $ty:literal, $js:literal;)*) => {
         #[wasm_bindgen(typescript_custom_section)]
         const TS_DOCUMENTS: &'static str = concat!(
             "\n/** The normalised document of each collection, by its MongoDB name. */\n",
@@ -234,13 +280,9 @@ macro_rules! typed_validators {
             )*
         );
 
-        $(
-            #[doc = concat!("`", $js, "(input, options?)`: `validate` for `", $name, "`.")]
-            #[wasm_bindgen(js_name = $js, skip_typescript)]
-            pub fn $rust(input: &JsValue, options: &JsValue) -> Result<JsValue, JsError> {
-                validate_document(Collection::$variant, input, options)
-            }
-        )*
+        // The functions themselves are the package's JavaScript
+        // (`validate(name, ...)`, tools/build-pkg-codegen.mjs): seventeen
+        // exports of their own cost the .wasm about 1 KB gzip.
 
         /// Every typed validator: (collection, name, TypeScript type, JS function).
         #[cfg(test)]
@@ -250,23 +292,23 @@ macro_rules! typed_validators {
 }
 
 typed_validators! {
-    Users => "users", "User", "validateUser", validate_user;
-    UserSessions => "usersessions", "UserSession", "validateUserSession", validate_user_session;
-    Subscriptions => "subscriptions", "AgentSubscription", "validateAgentSubscription", validate_agent_subscription;
-    SubscriptionPlans => "subscriptionplans", "SubscriptionPlan", "validateSubscriptionPlan", validate_subscription_plan;
-    ChatSessions => "chatsessions", "ChatSession", "validateChatSession", validate_chat_session;
-    ChatMessages => "chatmessages", "ChatMessage", "validateChatMessage", validate_chat_message;
-    AnalyticsEvents => "analyticsevents", "AnalyticsEvent", "validateAnalyticsEvent", validate_analytics_event;
-    ChatAnalytics => "chatanalytics", "ChatAnalytics", "validateChatAnalytics", validate_chat_analytics;
-    ToolUsageAnalytics => "toolusageanalytics", "ToolUsageAnalytics", "validateToolUsageAnalytics", validate_tool_usage_analytics;
-    UserAchievements => "userachievements", "UserAchievements", "validateUserAchievements", validate_user_achievements;
-    UserRewards => "userrewards", "UserRewards", "validateUserRewards", validate_user_rewards;
-    Leaderboards => "leaderboards", "Leaderboard", "validateLeaderboard", validate_leaderboard;
-    Tools => "tools", "Tool", "validateTool", validate_tool;
-    ToolReviews => "toolreviews", "ToolReview", "validateToolReview", validate_tool_review;
-    Invoices => "invoices", "Invoice", "validateInvoice", validate_invoice;
-    Payments => "payments", "Payment", "validatePayment", validate_payment;
-    AppConfigs => "appconfigs", "AppConfig", "validateAppConfig", validate_app_config;
+    Users => "users", "User", "validateUser";
+    UserSessions => "usersessions", "UserSession", "validateUserSession";
+    Subscriptions => "subscriptions", "AgentSubscription", "validateAgentSubscription";
+    SubscriptionPlans => "subscriptionplans", "SubscriptionPlan", "validateSubscriptionPlan";
+    ChatSessions => "chatsessions", "ChatSession", "validateChatSession";
+    ChatMessages => "chatmessages", "ChatMessage", "validateChatMessage";
+    AnalyticsEvents => "analyticsevents", "AnalyticsEvent", "validateAnalyticsEvent";
+    ChatAnalytics => "chatanalytics", "ChatAnalytics", "validateChatAnalytics";
+    ToolUsageAnalytics => "toolusageanalytics", "ToolUsageAnalytics", "validateToolUsageAnalytics";
+    UserAchievements => "userachievements", "UserAchievements", "validateUserAchievements";
+    UserRewards => "userrewards", "UserRewards", "validateUserRewards";
+    Leaderboards => "leaderboards", "Leaderboard", "validateLeaderboard";
+    Tools => "tools", "Tool", "validateTool";
+    ToolReviews => "toolreviews", "ToolReview", "validateToolReview";
+    Invoices => "invoices", "Invoice", "validateInvoice";
+    Payments => "payments", "Payment", "validatePayment";
+    AppConfigs => "appconfigs", "AppConfig", "validateAppConfig";
 }
 
 /// `validateField(collection, path, value, options?)`; declared above.

@@ -6,7 +6,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Date as JsDate, Object, Reflect, JSON};
-use onelastai_models_wasm::{boundary, calculate_expiry_date, is_subscription_valid, validate};
+use onelastai_models_wasm::{
+    boundary, calculate_expiry_date, is_subscription_valid, validate, verdict,
+};
 use std::alloc::{alloc, dealloc, realloc, Layout};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -210,6 +212,32 @@ fn results_are_plain_objects() {
         text(&errors.get(0)),
         r#"{"path":"id","kind":"required","message":"Path `id` is required."}"#
     );
+}
+
+#[wasm_bindgen_test]
+fn a_verdict_is_the_answer_without_the_document() {
+    let options = js(r#"{"now":"2024-01-15T10:30:00.000Z"}"#);
+    let ok = verdict(
+        &"users".into(),
+        &js(r#"{"id":"u1","email":"Ada@Example.com"}"#),
+        &options,
+    )
+    .unwrap_or_else(|_| panic!("verdict threw"));
+    assert_eq!(text(&ok), r#"{"ok":true}"#);
+    // Refused: the same errors, in the same order, as validate's, and the
+    // same truncation under maxErrors.
+    for (input, options) in [
+        (r#"{"email":["x"],"role":"boss"}"#, r#"{}"#),
+        (r#"{"email":["x"],"role":"boss"}"#, r#"{"maxErrors":1}"#),
+        (r#"[1]"#, r#"{}"#),
+    ] {
+        let (input, options) = (js(input), js(options));
+        let v = verdict(&"users".into(), &input, &options).unwrap_or_else(|_| panic!("threw"));
+        let full = validate(&"users".into(), &input, &options).unwrap_or_else(|_| panic!("threw"));
+        assert_eq!(get(&v, "ok"), JsValue::FALSE);
+        assert_eq!(text(&v), text(&full));
+    }
+    assert!(verdict(&"nope".into(), &js("{}"), &JsValue::UNDEFINED).is_err());
 }
 
 #[wasm_bindgen_test]

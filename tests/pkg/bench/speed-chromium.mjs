@@ -2,7 +2,7 @@
 // /usr/bin/chromium, as tests/pkg/lib/chromium.js launches it): the package's
 // browser entry (`--target web` + init) against the JSON round trip
 // (`JSON.parse(JSON.stringify(doc))`) and, for users, chatsessions and tools,
-// Ajv (bundled for the page with esbuild), on the documents speed.mjs
+// Ajv (bundled for the page with esbuild), and `verdict`, on the documents speed.mjs
 // chooses, with the same interleaved rounds (rounds.js). Mongoose is not
 // run in the page (its models need Node); its ratios are speed.mjs's. A
 // report, never a timed assertion.
@@ -55,6 +55,7 @@ try {
         const ajvValidate = schemas[collection] && ajv.compile(schemas[collection]);
         const impls = {
           wasm: (doc) => pkg.validate(collection, doc, options),
+          verdict: (doc) => pkg.verdict(collection, doc, options),
           boundary: (doc) => JSON.parse(JSON.stringify(doc)),
           ...(ajvValidate ? { ajv: (doc) => ajvValidate(structuredClone(doc)) } : {}),
         };
@@ -72,8 +73,8 @@ try {
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 console.log(`Chromium: ${rows.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? rows.userAgent}`);
-const header = ['collection', 'docs', 'wasm ops/s', 'JSON trip/s', 'x JSON', 'ajv ops/s', 'x ajv'];
-const widths = [20, 5, 12, 12, 7, 11, 7];
+const header = ['collection', 'docs', 'wasm ops/s', 'JSON trip/s', 'x JSON', 'ajv ops/s', 'x ajv', 'verdict/s', 'v. x JSON'];
+const widths = [20, 5, 12, 12, 7, 11, 7, 11, 10];
 const line = (cells) => cells.map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padStart'](widths[i])).join(' ');
 console.log(line(header));
 for (const r of rows.rows) {
@@ -86,6 +87,8 @@ for (const r of rows.rows) {
       (r.wasm / r.boundary).toFixed(2),
       r.ajv ? fmt(r.ajv) : '',
       r.ajv ? `${(r.wasm / r.ajv).toFixed(2)}x` : '',
+      fmt(r.verdict),
+      (r.verdict / r.boundary).toFixed(2),
     ]),
   );
 }
@@ -94,6 +97,10 @@ const lowest = rows.rows[ofJson.indexOf(Math.min(...ofJson))];
 console.log(
   `of the JSON round trip: geometric mean ${geomean(ofJson).toFixed(2)} (target >= 0.45), ` +
     `lowest ${Math.min(...ofJson).toFixed(2)} on ${lowest.collection} (target >= 0.35)`,
+);
+console.log(
+  `verdict (no normalised document) of the JSON round trip: geometric mean ${geomean(rows.rows.map((r) => r.verdict / r.boundary)).toFixed(2)}; ` +
+    `${geomean(rows.rows.map((r) => r.verdict / r.wasm)).toFixed(2)}x validate`,
 );
 for (const r of rows.rows.filter((x) => x.ajv)) {
   console.log(`vs Ajv on ${r.collection}: ${(r.wasm / r.ajv).toFixed(2)}x; the JSON round trip alone: ${(r.boundary / r.ajv).toFixed(2)}x`);

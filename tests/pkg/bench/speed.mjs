@@ -1,7 +1,8 @@
 // Speed of the package's `validate` against the JSON round trip, Mongoose 8's
 // `new Model(doc).validateSync()` (the spec's schemas, tests/mongoose/schemas.js)
 // on the same documents in one process, and Ajv (coerceTypes, useDefaults,
-// removeAdditional, on a cloned input) for users, chatsessions and tools.
+// removeAdditional, on a cloned input) for users, chatsessions and tools;
+// `verdict` (the same check, no normalised document) beside it.
 // A report, never a timed assertion. speed-chromium.mjs runs the same
 // benchmark in headless Chromium.
 //
@@ -32,6 +33,7 @@ for (const { collection, now, docs } of benchDocuments(models, ajv)) {
   const options = { now };
   const impls = {
     wasm: (doc) => pkg.validate(collection, doc, options),
+    verdict: (doc) => pkg.verdict(collection, doc, options),
     mongoose: (doc) => new Model(doc).validateSync(),
     boundary: (doc) => JSON.parse(JSON.stringify(doc)),
     ...(ajvValidate ? { ajv: (doc) => ajvValidate(structuredClone(doc)) } : {}),
@@ -39,8 +41,8 @@ for (const { collection, now, docs } of benchDocuments(models, ajv)) {
   rows.push({ collection, docs: docs.length, ...measure(impls, docs, { rounds: ROUNDS, roundMs: ROUND_MS }) });
 }
 
-const header = ['collection', 'docs', 'wasm ops/s', 'JSON trip/s', 'x JSON', 'mongoose ops/s', 'x mongoose', 'ajv ops/s', 'x ajv', 'ceiling x m.'];
-const widths = [20, 5, 12, 12, 7, 15, 11, 11, 7, 13];
+const header = ['collection', 'docs', 'wasm ops/s', 'JSON trip/s', 'x JSON', 'mongoose ops/s', 'x mongoose', 'ajv ops/s', 'x ajv', 'ceiling x m.', 'verdict/s', 'v. x JSON'];
+const widths = [20, 5, 12, 12, 7, 15, 11, 11, 7, 13, 11, 10];
 const line = (cells) => cells.map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padStart'](widths[i])).join(' ');
 console.log(line(header));
 for (const r of rows) {
@@ -56,6 +58,8 @@ for (const r of rows) {
       r.ajv ? fmt(r.ajv) : '',
       r.ajv ? `${(r.wasm / r.ajv).toFixed(2)}x` : '',
       `${(r.boundary / r.mongoose).toFixed(1)}x`,
+      fmt(r.verdict),
+      (r.verdict / r.boundary).toFixed(2),
     ]),
   );
 }
@@ -64,6 +68,10 @@ const lowestJson = rows[ofJson.indexOf(Math.min(...ofJson))];
 console.log(
   `of the JSON round trip: geometric mean ${geomean(ofJson).toFixed(2)} (target >= 0.45), ` +
     `lowest ${Math.min(...ofJson).toFixed(2)} on ${lowestJson.collection} (target >= 0.35)`,
+);
+console.log(
+  `verdict (no normalised document) of the JSON round trip: geometric mean ${geomean(rows.map((r) => r.verdict / r.boundary)).toFixed(2)}; ` +
+    `${geomean(rows.map((r) => r.verdict / r.wasm)).toFixed(2)}x validate`,
 );
 const ratios = rows.map((r) => r.wasm / r.mongoose);
 const slowest = rows[ratios.indexOf(Math.min(...ratios))];

@@ -102,6 +102,23 @@ input: unknown,
 options?: ValidateOptions,
 ): ValidationResult<Documents[C]>;
 
+/** What `verdict` returns: `validate`'s answer without the normalised document. */
+export type Verdict =
+| { ok: true }
+| {
+    ok: false;
+    errors: FieldError[];
+    /** `true` when `options.maxErrors` cut the list: more paths fail than `errors` holds. */
+    truncated?: true;
+};
+
+/**
+ * `validate` without the normalised document: the verdict and the same
+ * errors, for live form checks. Cheaper: no result document is written or
+ * read back. Throws as `validate` does.
+ */
+export function verdict(collection: CollectionName, input: unknown, options?: ValidateOptions): Verdict;
+
 /**
  * The errors of one path alone, for live form feedback as a person types:
  * the same rules and messages as `validate`. `options.document` is the rest
