@@ -4,7 +4,8 @@
 # vectors with Ajv, error params and formatError, the Standard Schemas, the
 # vectors in headless Chromium, the runtime shapes, the TypeScript consumers
 # (consumer.ts, types/standard.ts) and the real outputs under `tsc --strict`,
-# the .d.ts snapshot, and the runnable README snippets. Prints a closing line per suite and
+# the .d.ts snapshot, the runnable README snippets, and pkg/README.md's Vite
+# snippet built by real Vite at its default target (tests/pkg/vite). Prints a closing line per suite and
 # the package size; exits non-zero if any suite fails.
 #
 #   bash tools/test-pkg.sh                    build and test
@@ -32,6 +33,12 @@ if ! cmp -s tests/pkg/package-lock.json tests/pkg/node_modules/.installed-lock.j
   npm ci --prefix tests/pkg --no-audit --no-fund --loglevel=error
   cp tests/pkg/package-lock.json tests/pkg/node_modules/.installed-lock.json
 fi
+# Vite (pinned 6.x, whose default target refuses top-level await), for tests/pkg/vite: same rule.
+if ! cmp -s tests/pkg/vite/package-lock.json tests/pkg/vite/node_modules/.installed-lock.json; then
+  step "npm ci (tests/pkg/vite: Vite)"
+  npm ci --prefix tests/pkg/vite --no-audit --no-fund --loglevel=error
+  cp tests/pkg/vite/package-lock.json tests/pkg/vite/node_modules/.installed-lock.json
+fi
 
 failed_suites=()
 log=$(mktemp)
@@ -53,6 +60,7 @@ node_suite() {
 
 node_suite node vectors.test.mjs api.test.mjs shape.test.mjs json-schema.test.mjs errors.test.mjs standard.test.mjs
 node_suite chromium browser.test.mjs
+node_suite vite vite/vite.test.mjs
 
 step "typescript: tsc --strict --noEmit (consumer.ts; every vector answer as its declared type)"
 ts_pass=0
