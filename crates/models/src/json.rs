@@ -509,7 +509,7 @@ impl<'a> Parser<'a> {
 /// Appends one ASCII byte: a `Vec<u8>` push, without `String::push`'s
 /// UTF-8 encoding of a `char` (a call of its own in the size-optimised
 /// WebAssembly build, where the writer spent a tenth of its time in it).
-#[inline(never)]
+#[inline(always)]
 fn ascii(out: &mut String, b: u8) {
     debug_assert!(b.is_ascii());
     // SAFETY: every caller passes an ASCII byte, which keeps the text UTF-8.
