@@ -307,7 +307,7 @@ impl<'a> Parser<'a> {
                 Some(b',') => self.i += 1,
                 Some(b'}') => {
                     self.i += 1;
-                    return Ok(Json::Object(self.pairs.drain(start..).collect()));
+                    return Ok(Json::Object(self.pairs.split_off(start)));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }
@@ -329,7 +329,7 @@ impl<'a> Parser<'a> {
                 Some(b',') => self.i += 1,
                 Some(b']') => {
                     self.i += 1;
-                    return Ok(Json::Array(self.items.drain(start..).collect()));
+                    return Ok(Json::Array(self.items.split_off(start)));
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
             }
