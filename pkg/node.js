@@ -11,9 +11,18 @@ export { collections } from './collections.js';
 export { jsonSchemas } from './json-schemas.js';
 export { formatError, addLocale, locales, labelOf, paramsOf, fieldAt } from './errors.js';
 
-// `verdict`, its errors given `params` as `validate`'s are.
+// `verdict` and `validateMany`, their errors given `params` as `validate`'s are.
 export function verdict(collection, input, options) {
   return withParams(collection, raw.verdict(collection, input, options));
+}
+export function validateMany(collection, inputs, options) {
+  if (!Array.isArray(inputs)) throw new TypeError('inputs must be an array');
+  // Undefined when the array cannot cross as one text (a cycle in an element).
+  const results =
+    raw.validateMany(collection, inputs, options) ??
+    Array.from(inputs, (input) => raw.validate(collection, input, options));
+  for (const result of results) withParams(collection, result);
+  return results;
 }
 
 // Pure: a bundle that uses neither drops them and the JSON Schemas.

@@ -7,7 +7,7 @@
 
 use js_sys::{Array, Date as JsDate, Object, Reflect, JSON};
 use onelastai_models_wasm::{
-    boundary, calculate_expiry_date, is_subscription_valid, validate, verdict,
+    boundary, calculate_expiry_date, is_subscription_valid, validate, validate_many, verdict,
 };
 use std::alloc::{alloc, dealloc, realloc, Layout};
 use wasm_bindgen::prelude::*;
@@ -238,6 +238,32 @@ fn a_verdict_is_the_answer_without_the_document() {
         assert_eq!(text(&v), text(&full));
     }
     assert!(verdict(&"nope".into(), &js("{}"), &JsValue::UNDEFINED).is_err());
+}
+
+#[wasm_bindgen_test]
+fn validate_many_answers_as_validate_does_one_by_one() {
+    let options = js(r#"{"now":"2024-01-15T10:30:00.000Z","maxErrors":1}"#);
+    let inputs = js(r#"[{"id":"u1","email":"Ada@Example.com"},{"email":["x"]},null,[1],"x",{}]"#);
+    let many = validate_many(&"users".into(), &inputs, &options)
+        .unwrap_or_else(|_| panic!("validateMany threw"));
+    let one_by_one: Array = Array::from(&inputs)
+        .iter()
+        .map(|input| {
+            validate(&"users".into(), &input, &options).unwrap_or_else(|_| panic!("threw"))
+        })
+        .collect();
+    assert_eq!(Array::from(&many).length(), 6);
+    assert_eq!(text(&many), text(&one_by_one));
+    // Not an array, or no JSON text as a whole: undefined (the package then goes one by one).
+    let cyclic = Object::new();
+    let _ = Reflect::set(&cyclic, &"self".into(), &cyclic);
+    let with_cycle = Array::of2(&js("{}"), &cyclic);
+    for inputs in [js("{}"), with_cycle.into()] {
+        let r = validate_many(&"users".into(), &inputs, &JsValue::UNDEFINED)
+            .unwrap_or_else(|_| panic!("threw"));
+        assert!(r.is_undefined());
+    }
+    assert!(validate_many(&"nope".into(), &js("[]"), &JsValue::UNDEFINED).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -2,7 +2,7 @@
 // /usr/bin/chromium, as tests/pkg/lib/chromium.js launches it): the package's
 // browser entry (`--target web` + init) against the JSON round trip
 // (`JSON.parse(JSON.stringify(doc))`) and, for users, chatsessions and tools,
-// Ajv (bundled for the page with esbuild), and `verdict`, on the documents speed.mjs
+// Ajv (bundled for the page with esbuild), `verdict` and `validateMany`, on the documents speed.mjs
 // chooses, with the same interleaved rounds (rounds.js). Mongoose is not
 // run in the page (its models need Node); its ratios are speed.mjs's. A
 // report, never a timed assertion.
@@ -52,15 +52,19 @@ try {
       const out = [];
       for (const { collection, docs, now } of sets) {
         const options = { now };
+        const batch = Array.from({ length: 100 }, (_, i) => docs[i % docs.length]);
         const ajvValidate = schemas[collection] && ajv.compile(schemas[collection]);
         const impls = {
           wasm: (doc) => pkg.validate(collection, doc, options),
           verdict: (doc) => pkg.verdict(collection, doc, options),
+          // One call per batch of documents: its rate is multiplied by the batch size below.
+          many: () => pkg.validateMany(collection, batch, options),
           boundary: (doc) => JSON.parse(JSON.stringify(doc)),
           ...(ajvValidate ? { ajv: (doc) => ajvValidate(structuredClone(doc)) } : {}),
         };
         if (!docs.every((d) => pkg.validate(collection, d, options).ok)) throw new Error(`${collection}: a document is refused`);
-        out.push({ collection, docs: docs.length, ...measure(impls, docs, { rounds, roundMs }) });
+        const rate = measure(impls, docs, { rounds, roundMs });
+        out.push({ collection, docs: docs.length, ...rate, many: rate.many * batch.length });
       }
       return { userAgent: navigator.userAgent, rows: out };
     },
@@ -101,6 +105,10 @@ console.log(
 console.log(
   `verdict (no normalised document) of the JSON round trip: geometric mean ${geomean(rows.rows.map((r) => r.verdict / r.boundary)).toFixed(2)}; ` +
     `${geomean(rows.rows.map((r) => r.verdict / r.wasm)).toFixed(2)}x validate`,
+);
+console.log(
+  `validateMany (batches of 100, per document) of the JSON round trip: geometric mean ${geomean(rows.rows.map((r) => r.many / r.boundary)).toFixed(2)}; ` +
+    `${geomean(rows.rows.map((r) => r.many / r.wasm)).toFixed(2)}x validate`,
 );
 for (const r of rows.rows.filter((x) => x.ajv)) {
   console.log(`vs Ajv on ${r.collection}: ${(r.wasm / r.ajv).toFixed(2)}x; the JSON round trip alone: ${(r.boundary / r.ajv).toFixed(2)}x`);

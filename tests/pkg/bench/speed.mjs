@@ -2,7 +2,8 @@
 // `new Model(doc).validateSync()` (the spec's schemas, tests/mongoose/schemas.js)
 // on the same documents in one process, and Ajv (coerceTypes, useDefaults,
 // removeAdditional, on a cloned input) for users, chatsessions and tools;
-// `verdict` (the same check, no normalised document) beside it.
+// `verdict` (the same check, no normalised document) and `validateMany`
+// (batches of 100 documents, one call each) beside it.
 // A report, never a timed assertion. speed-chromium.mjs runs the same
 // benchmark in headless Chromium.
 //
@@ -22,6 +23,8 @@ import { geomean, measure } from './rounds.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 40);
+/** Documents per validateMany call. */
+const BATCH = 100;
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 const models = mongooseModels();
@@ -31,14 +34,18 @@ for (const { collection, now, docs } of benchDocuments(models, ajv)) {
   const Model = models[collection];
   const ajvValidate = ajv[collection];
   const options = { now };
+  const batch = Array.from({ length: BATCH }, (_, i) => docs[i % docs.length]);
   const impls = {
     wasm: (doc) => pkg.validate(collection, doc, options),
     verdict: (doc) => pkg.verdict(collection, doc, options),
+    // One call per BATCH documents: its rate is multiplied by BATCH below.
+    many: () => pkg.validateMany(collection, batch, options),
     mongoose: (doc) => new Model(doc).validateSync(),
     boundary: (doc) => JSON.parse(JSON.stringify(doc)),
     ...(ajvValidate ? { ajv: (doc) => ajvValidate(structuredClone(doc)) } : {}),
   };
-  rows.push({ collection, docs: docs.length, ...measure(impls, docs, { rounds: ROUNDS, roundMs: ROUND_MS }) });
+  const rate = measure(impls, docs, { rounds: ROUNDS, roundMs: ROUND_MS });
+  rows.push({ collection, docs: docs.length, ...rate, many: rate.many * BATCH });
 }
 
 const header = ['collection', 'docs', 'wasm ops/s', 'JSON trip/s', 'x JSON', 'mongoose ops/s', 'x mongoose', 'ajv ops/s', 'x ajv', 'ceiling x m.', 'verdict/s', 'v. x JSON'];
@@ -72,6 +79,10 @@ console.log(
 console.log(
   `verdict (no normalised document) of the JSON round trip: geometric mean ${geomean(rows.map((r) => r.verdict / r.boundary)).toFixed(2)}; ` +
     `${geomean(rows.map((r) => r.verdict / r.wasm)).toFixed(2)}x validate`,
+);
+console.log(
+  `validateMany (batches of 100, per document) of the JSON round trip: geometric mean ${geomean(rows.map((r) => r.many / r.boundary)).toFixed(2)}; ` +
+    `${geomean(rows.map((r) => r.many / r.wasm)).toFixed(2)}x validate`,
 );
 const ratios = rows.map((r) => r.wasm / r.mongoose);
 const slowest = rows[ratios.indexOf(Math.min(...ratios))];

@@ -120,6 +120,17 @@ export type Verdict =
 export function verdict(collection: CollectionName, input: unknown, options?: ValidateOptions): Verdict;
 
 /**
+ * `validate` of each of `inputs` (imports, tables) crossing the WebAssembly
+ * boundary once: the same answers, in order. Throws as `validate` does, and
+ * a `TypeError` when `inputs` is not an array.
+ */
+export function validateMany<C extends CollectionName>(
+collection: C,
+inputs: readonly unknown[],
+options?: ValidateOptions,
+): ValidationResult<Documents[C]>[];
+
+/**
  * The errors of one path alone, for live form feedback as a person types:
  * the same rules and messages as `validate`. `options.document` is the rest
  * of the form, for rules that read other fields. Throws an `Error` for an
