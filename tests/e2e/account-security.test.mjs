@@ -273,12 +273,63 @@ describe('account security in the browser', () => {
     await page.waitForURL((u) => u.pathname === '/account');
   });
 
+  test('change the password: rules as the person types, a wrong current password keeps the session, other devices are signed out', async () => {
+    const oldPassword = 'remembered it now 2026';
+    const other = await fetch(`${stack.apiUrl}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: rita.email, password: oldPassword }),
+    }).then((r) => r.json());
+    const mine = (await sessionCookie(browser.context)).value;
+    await page.goto(`${stack.webUrl}/account/security`);
+    await page.getByTestId('change-password-form').waitFor();
+    await page.waitForLoadState('networkidle');
+    const form = page.getByTestId('change-password-form');
+    // Too short, by the users rule the package applies: nothing is sent.
+    const sent = [];
+    const onRequest = (r) => r.url().includes('/api/auth/password') && sent.push(r.method());
+    page.on('request', onRequest);
+    await page.locator('#current-password').fill(oldPassword);
+    await page.locator('#new-password').fill('short');
+    await page.locator('#repeat-password').fill('short');
+    await page.getByTestId('change-password').click();
+    await form.locator('[data-error-for="new-password"]').filter({ hasText: 'at least 8 characters' }).waitFor();
+    assert.equal(await page.locator('#new-password').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(sent, [], 'an invalid new password is not sent');
+    // A wrong current password: the field says so and the session stays.
+    const newPassword = 'a changed password 2027';
+    await page.locator('#current-password').fill('not my password at all');
+    await page.locator('#new-password').fill(newPassword);
+    await page.locator('#repeat-password').fill(newPassword);
+    await page.getByTestId('change-password').click();
+    await form.locator('[data-error-for="current-password"]').filter({ hasText: 'not your current password' }).waitFor();
+    assert.equal((await sessionCookie(browser.context))?.value, mine, 'a wrong current password keeps the session');
+    // The right one: changed; this device stays signed in, the other one is out.
+    await page.locator('#current-password').fill(oldPassword);
+    await page.getByTestId('change-password').click();
+    await form.getByTestId('banner').filter({ hasText: 'password is changed' }).waitFor();
+    page.off('request', onRequest);
+    assert.deepEqual(sent, ['POST', 'POST']);
+    await shot(page, 'password-changed');
+    assert.equal((await stack.api('/api/auth/me', { session: mine })).status, 200, 'this session stays');
+    assert.equal((await stack.api('/api/auth/me', { session: other.token })).status, 401, 'the other session ended');
+    const signIn = (password) =>
+      fetch(`${stack.apiUrl}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: rita.email, password }),
+      });
+    assert.equal((await signIn(oldPassword)).status, 401, 'the old password no longer works');
+    assert.equal((await signIn(newPassword)).status, 200, 'the new one does');
+    rita.password = newPassword;
+  });
+
   test('sign out everywhere ends every session of the person', async () => {
     const first = (await sessionCookie(browser.context)).value;
     const other = await fetch(`${stack.apiUrl}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: rita.email, password: 'remembered it now 2026' }),
+      body: JSON.stringify({ email: rita.email, password: rita.password }),
     }).then((r) => r.json());
     assert.equal((await stack.api('/api/auth/me', { session: other.token })).status, 200);
     await page.goto(`${stack.webUrl}/account/security`);

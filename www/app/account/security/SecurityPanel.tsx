@@ -1,11 +1,12 @@
 'use client';
 
 // Two-factor enrolment (QR code, the secret for typing, backup codes shown
-// once with a download), new backup codes, turning it off, and signing out
-// everywhere.
+// once with a download), new backup codes, turning it off, changing the
+// password, and signing out everywhere.
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { Banner, Field, type BannerState } from '@/components/Field';
+import { useModels } from '@/lib/models';
 import { sendForm } from '@/lib/submit';
 
 /** `GET /api/auth/2fa` of the server. */
@@ -221,6 +222,72 @@ function Disable({ hasPassword, onDisabled }: { hasPassword: boolean; onDisabled
   );
 }
 
+/** A new password, given the current one; the other devices are signed out. */
+function ChangePassword() {
+  const models = useModels();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [errors, setErrors] = useState<{ current?: string | undefined; next?: string | undefined; repeat?: string | undefined }>({});
+  const [banner, setBanner] = useState<BannerState | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  /** The users rules on a password account's password, from the package. */
+  function nextError(value: string): string | undefined {
+    if (!value) return 'Choose a new password.';
+    if (!models) return undefined;
+    return models.validateField('users', 'password', value, { document: { authMethod: 'password' } })[0]?.message;
+  }
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const found = {
+      current: current ? undefined : 'Type your current password.',
+      next: nextError(next),
+      repeat: repeat === next ? undefined : 'The two new passwords differ.',
+    };
+    setErrors(found);
+    setBanner(null);
+    if (found.current || found.next || found.repeat) return;
+    setBusy(true);
+    const res = await sendForm('/api/auth/password', { current, new: next });
+    setBusy(false);
+    if (res.ok) {
+      setCurrent('');
+      setNext('');
+      setRepeat('');
+      setBanner({ ok: true, text: 'Your password is changed. Every other device was signed out; this one stays signed in.' });
+      return;
+    }
+    if (res.code === 'invalid_credentials') {
+      setErrors({ current: 'That is not your current password.' });
+      return;
+    }
+    setErrors({ next: res.fieldErrors.password });
+    setBanner({ ok: false, text: res.message });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate data-testid="change-password-form">
+      <Banner banner={banner} />
+      <Field id="current-password" label="Current password" error={errors.current} required>
+        <input id="current-password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+      </Field>
+      <Field id="new-password" label="New password" error={errors.next} required>
+        <input id="new-password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
+      </Field>
+      <Field id="repeat-password" label="New password again" error={errors.repeat} required>
+        <input id="repeat-password" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} />
+      </Field>
+      <div className="actions">
+        <button type="submit" disabled={busy} data-testid="change-password">
+          {busy ? 'Saving…' : 'Change the password'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function SecurityPanel({ initial, hasPassword, email }: { initial: TwoFactorState | null; hasPassword: boolean; email: string }) {
   const [state, setState] = useState<TwoFactorState | null>(initial);
   const [banner, setBanner] = useState<BannerState | null>(null);
@@ -260,6 +327,12 @@ export function SecurityPanel({ initial, hasPassword, email }: { initial: TwoFac
           </>
         )}
       </section>
+      {hasPassword ? (
+        <section className="card" data-testid="password">
+          <h2>Password</h2>
+          <ChangePassword />
+        </section>
+      ) : null}
       <section className="card" data-testid="sessions">
         <h2>Signed-in devices</h2>
         <Banner banner={banner} />
