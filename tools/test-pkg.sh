@@ -58,7 +58,7 @@ node_suite() {
   if [ "$status" -ne 0 ] || [ "${fail:-1}" != 0 ]; then failed_suites+=("$suite"); fi
 }
 
-node_suite node vectors.test.mjs api.test.mjs shape.test.mjs json-schema.test.mjs errors.test.mjs standard.test.mjs
+node_suite node vectors.test.mjs api.test.mjs shape.test.mjs json-schema.test.mjs errors.test.mjs standard.test.mjs verdict-many.test.mjs
 node_suite chromium browser.test.mjs
 node_suite vite vite/vite.test.mjs
 
