@@ -1,4 +1,4 @@
-// Size of the package's WebAssembly module (after wasm-opt -Oz): raw, gzip -9
+// Size of the package's WebAssembly module (after wasm-opt -O3): raw, gzip -9
 // and brotli (max quality), and the JavaScript glue a browser loads with it.
 // A report, not a test; the budget is <= 80 KB gzip for the .wasm.
 //   node tests/pkg/bench/size.mjs
