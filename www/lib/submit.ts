@@ -31,6 +31,10 @@ function sentenceFor(status: number, code: string, body: Record<string, unknown>
       const minutes = Math.max(1, Math.ceil(Number(retryAfter ?? 60) / 60));
       return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
     }
+    case 'too_many_sign_ups': {
+      const minutes = Math.max(1, Math.ceil(Number(retryAfter ?? 60) / 60));
+      return `Too many accounts were made from your network in the last few minutes. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+    }
     case 'signed_out':
     case 'unauthorized':
       return 'Your session has ended. Sign in again.';

@@ -355,15 +355,34 @@ pub(crate) async fn record_with(
     user_id: Option<&str>,
     email_hash: &str,
     client: &Client,
+    mut properties: Map<String, Value>,
+) {
+    properties.insert("emailHash".into(), json!(email_hash));
+    record_event(app, AUTH_EVENTS, name, user_id, client, properties).await;
+}
+
+/// The `eventType` of sign-in events ([`record`]).
+const AUTH_EVENTS: &str = "auth";
+/// The `eventType` of sign-up attempts: apart from the sign-in events, which
+/// the statistics and the lockout read.
+const SIGN_UP_EVENTS: &str = "sign_up";
+
+/// Stores an `analyticsevents` document of `event_type` from `client`.
+async fn record_event(
+    app: &AppState,
+    event_type: &str,
+    name: &str,
+    user_id: Option<&str>,
+    client: &Client,
     properties: Map<String, Value>,
 ) {
     let Ok(now) = now() else { return };
     let mut event = json!({
         "visitorId": format!("ip:{}", client.ip),
-        "sessionId": "auth",
-        "eventType": "auth",
+        "sessionId": event_type,
+        "eventType": event_type,
         "eventName": name,
-        "properties": { "emailHash": email_hash },
+        "properties": {},
         "context": { "ipAddress": client.ip },
         "timestamp": now.to_iso_string(),
     });
@@ -381,7 +400,7 @@ pub(crate) async fn record_with(
     };
     let res = Resource::of(Collection::AnalyticsEvents);
     if let Err(e) = handlers::create_document(app, res, bytes.into(), &Caller::Service).await {
-        tracing::warn!(error = %e, event = name, "could not record an auth event");
+        tracing::warn!(error = %e, event = name, "could not record an {event_type} event");
     }
 }
 
@@ -403,9 +422,6 @@ pub(crate) async fn check_limit(
     email_hash: &str,
     client: &Client,
 ) -> Result<()> {
-    let now = now()?.millis();
-    let window_ms = i64::try_from(WINDOW.as_millis()).unwrap_or(i64::MAX);
-    let since = DateTime::from_millis(now - window_ms);
     for (filter, limit) in [
         (
             doc! { "properties.emailHash": email_hash },
@@ -416,35 +432,67 @@ pub(crate) async fn check_limit(
             MAX_FAILURES_PER_CLIENT,
         ),
     ] {
-        let mut f = doc! {
-            "eventType": "auth",
-            "eventName": { "$in": events },
-            "timestamp": { "$gte": since },
-        };
-        f.extend(filter);
-        let recent = app
-            .store()
-            .find(
-                Collection::AnalyticsEvents.name(),
-                f,
-                doc! { "timestamp": -1 },
-                i64::try_from(limit).unwrap_or(i64::MAX),
-                Some(doc! { "timestamp": 1 }),
-            )
-            .await?;
-        if recent.len() as u64 >= limit {
-            // Locked until the oldest of the last `limit` failures leaves the window.
-            let oldest = recent
-                .last()
-                .and_then(|d| d.get_datetime("timestamp").ok())
-                .map_or(now, |d| d.timestamp_millis());
-            let left_ms = (oldest + window_ms - now).max(1000);
-            return Err(ApiError::TooManyAttempts {
-                retry_after: u64::try_from((left_ms + 999) / 1000).unwrap_or(1),
-            });
+        if let Some(retry_after) = reached(app, AUTH_EVENTS, events, filter, limit).await? {
+            return Err(ApiError::TooManyAttempts { retry_after });
         }
     }
     Ok(())
+}
+
+/// 429 `too_many_sign_ups` when the client address tried
+/// `SIGN_UPS_PER_CLIENT` sign-ups within [`WINDOW`]: each costs a password
+/// hash and may store a user, so one address may not make them without end.
+async fn check_sign_up_limit(app: &AppState, client: &Client) -> Result<()> {
+    let filter = doc! { "context.ipAddress": &client.ip };
+    let limit = app.sign_ups_per_client();
+    match reached(app, SIGN_UP_EVENTS, &[SIGN_UP_ATTEMPT], filter, limit).await? {
+        Some(retry_after) => Err(ApiError::TooManySignUps { retry_after }),
+        None => Ok(()),
+    }
+}
+
+/// The auth event every sign-up attempt records (counted by
+/// [`check_sign_up_limit`]).
+const SIGN_UP_ATTEMPT: &str = "sign_up_attempted";
+
+/// Whether the events of `event_type` named `events` matching `filter`
+/// number `limit` within [`WINDOW`]: if so, the seconds until the oldest of
+/// the last `limit` leaves it.
+async fn reached(
+    app: &AppState,
+    event_type: &str,
+    events: &[&str],
+    filter: bson::Document,
+    limit: u64,
+) -> Result<Option<u64>> {
+    let now = now()?.millis();
+    let window_ms = i64::try_from(WINDOW.as_millis()).unwrap_or(i64::MAX);
+    let since = DateTime::from_millis(now - window_ms);
+    let mut f = doc! {
+        "eventType": event_type,
+        "eventName": { "$in": events },
+        "timestamp": { "$gte": since },
+    };
+    f.extend(filter);
+    let recent = app
+        .store()
+        .find(
+            Collection::AnalyticsEvents.name(),
+            f,
+            doc! { "timestamp": -1 },
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            Some(doc! { "timestamp": 1 }),
+        )
+        .await?;
+    if (recent.len() as u64) < limit {
+        return Ok(None);
+    }
+    let oldest = recent
+        .last()
+        .and_then(|d| d.get_datetime("timestamp").ok())
+        .map_or(now, |d| d.timestamp_millis());
+    let left_ms = (oldest + window_ms - now).max(1000);
+    Ok(Some(u64::try_from((left_ms + 999) / 1000).unwrap_or(1)))
 }
 
 pub(crate) fn string_field(body: &Map<String, Value>, name: &str) -> Result<String> {
@@ -507,6 +555,18 @@ pub async fn sign_up(
 ) -> Result<Response> {
     let JsonBody(bytes) = body?;
     app.require_indexes()?;
+    check_sign_up_limit(&app, &client).await?;
+    // Every attempt counts, not only the accounts made: a refused one (a
+    // taken email) costs a password hash too.
+    record_event(
+        &app,
+        SIGN_UP_EVENTS,
+        SIGN_UP_ATTEMPT,
+        None,
+        &client,
+        Map::new(),
+    )
+    .await;
     let res = Resource::of(Collection::Users);
     let input = app
         .cpu()

@@ -45,6 +45,8 @@ Configuration comes from the environment:
     TRUSTED_PROXIES      comma-separated addresses whose X-Forwarded-For is
                          believed (default 127.0.0.1,::1: the web app); used for
                          per-client sign-in limits and session records
+    SIGN_UPS_PER_CLIENT  accounts one client address may make per 15 minutes
+                         (default 30); past it 429 `too_many_sign_ups`
     APP_ENV              `development` (default) or `production`; production needs
                          SMTP and never has the mail outbox or /api/dev/outbox
     APP_URL              the web app's address, for links in mail (default
@@ -132,6 +134,9 @@ pub struct Config {
     pub session_ttl: Duration,
     /// `TRUSTED_PROXIES`.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `SIGN_UPS_PER_CLIENT`: accounts one client address may make per
+    /// [`crate::auth::WINDOW`].
+    pub sign_ups_per_client: u64,
     /// `APP_ENV=production`.
     pub production: bool,
     /// `APP_URL`, without a trailing slash.
@@ -238,6 +243,7 @@ impl Config {
             idle_timeout: Duration::from_millis(number("IDLE_TIMEOUT_MS", 60_000, 100)?),
         };
         let session_ttl = Duration::from_secs(number("SESSION_TTL_HOURS", 168, 1)? * 3600);
+        let sign_ups_per_client = number("SIGN_UPS_PER_CLIENT", 30, 1)?;
         let trusted_proxies = match get("TRUSTED_PROXIES") {
             None => vec![
                 std::net::IpAddr::from([127, 0, 0, 1]),
@@ -330,6 +336,7 @@ impl Config {
             connections,
             session_ttl,
             trusted_proxies,
+            sign_ups_per_client,
             production,
             app_url,
             mail,

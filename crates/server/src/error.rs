@@ -71,6 +71,13 @@ pub enum ApiError {
         /// Seconds until the window passes.
         retry_after: u64,
     },
+    /// 429: too many accounts made from one client address within the
+    /// window (`SIGN_UPS_PER_CLIENT`); retry after this many seconds.
+    #[error("too many accounts were made from this address; try again in {retry_after} seconds")]
+    TooManySignUps {
+        /// Seconds until the window passes.
+        retry_after: u64,
+    },
     /// 404: no such collection or document.
     #[error("{0}")]
     NotFound(String),
@@ -150,7 +157,9 @@ impl ApiError {
             Self::Forbidden(_) | Self::ForbiddenOwner | Self::ForbiddenFields(_) => {
                 StatusCode::FORBIDDEN
             }
-            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts { .. } | Self::TooManySignUps { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Duplicate { .. } | Self::Stale { .. } | Self::IdempotencyInProgress => {
                 StatusCode::CONFLICT
@@ -175,6 +184,7 @@ impl ApiError {
             Self::ForbiddenOwner => "forbidden_owner",
             Self::ForbiddenFields(_) => "forbidden_field",
             Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::TooManySignUps { .. } => "too_many_sign_ups",
             Self::NotFound(_) => "not_found",
             Self::Duplicate { .. } => "duplicate_key",
             Self::Stale { .. } => "stale_version",
@@ -294,7 +304,8 @@ impl IntoResponse for ApiError {
         ) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
-        if let Self::TooManyAttempts { retry_after } = &self {
+        if let Self::TooManyAttempts { retry_after } | Self::TooManySignUps { retry_after } = &self
+        {
             if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
                 headers.insert(header::RETRY_AFTER, v);
             }

@@ -75,6 +75,7 @@ struct Shared {
     hasher: PasswordHasher,
     cpu: work::Pool,
     session_ttl: Duration,
+    sign_ups_per_client: u64,
     trusted_proxies: Vec<std::net::IpAddr>,
     indexes_ready: AtomicBool,
     /// The account flows' settings (auth.rs, twofactor.rs, links.rs).
@@ -103,6 +104,7 @@ impl AppState {
             hasher: PasswordHasher::default(),
             cpu: work::Pool::new("validation", cores, cores * CPU_QUEUE_PER_CORE),
             session_ttl: config.session_ttl,
+            sign_ups_per_client: config.sign_ups_per_client,
             trusted_proxies: config.trusted_proxies.clone(),
             indexes_ready: AtomicBool::new(false),
             account: AccountSettings {
@@ -131,6 +133,11 @@ impl AppState {
     /// The deadline of a whole request.
     pub fn request_timeout(&self) -> Duration {
         self.0.request_timeout
+    }
+
+    /// Accounts one client address may make per [`auth::WINDOW`].
+    pub fn sign_ups_per_client(&self) -> u64 {
+        self.0.sign_ups_per_client
     }
 
     /// How long a session lives, in milliseconds.
@@ -332,7 +339,7 @@ pub fn routes() -> Routes {
                 .body(strings(&["email", "password"]))
                 .answers(201, "Signed up and in.", Some(session()))
                 .answers(202, "`authMethod: \"passwordless\"` without a password: the account is made and a sign-in link mailed to it (not signed in yet).", Some(account::accepted()))
-                .errors(&[400, 403, 409, 422]),
+                .errors(&[400, 403, 409, 422, 429]),
         ))
         .add(Endpoint::new("/api/auth/sign-in").post(
             auth::sign_in,

@@ -554,6 +554,7 @@ pub fn error_examples() -> Vec<ApiError> {
         ApiError::ForbiddenOwner,
         ApiError::ForbiddenFields(vec!["role".into()]),
         ApiError::TooManyAttempts { retry_after: 1 },
+        ApiError::TooManySignUps { retry_after: 1 },
         ApiError::NotFound("no such document".into()),
         ApiError::Duplicate {
             index: Some("email_1".into()),
@@ -584,6 +585,7 @@ pub fn error_examples() -> Vec<ApiError> {
             | ApiError::ForbiddenOwner
             | ApiError::ForbiddenFields(_)
             | ApiError::TooManyAttempts { .. }
+            | ApiError::TooManySignUps { .. }
             | ApiError::NotFound(_)
             | ApiError::Duplicate { .. }
             | ApiError::Stale { .. }
@@ -675,7 +677,7 @@ fn status_text(status: u16) -> &'static str {
         415 => "The body is not JSON.",
         422 => "The document breaks the collection's rules: every failing path, with its `params`; with `Accept-Language: en` or `fr` (`q` honoured, `fr-CA` is `fr`), also its `userMessage` and the body's `locale`.",
         428 => "A change without the version it applies to.",
-        429 => "Too many failed sign-ins; retry after `Retry-After` seconds.",
+        429 => "Too many failed sign-ins (`too_many_attempts`), or too many accounts made from one address (`too_many_sign_ups`); retry after `Retry-After` seconds.",
         500 => "A bug or an unexpected database answer; the detail is logged only.",
         503 => "The database is unavailable, the request ran past its deadline, or the server is busy.",
         _ => "Error.",

@@ -372,6 +372,80 @@ async fn twenty_failures_from_one_client_address_lock_that_address() {
 }
 
 #[tokio::test]
+async fn sign_ups_from_one_client_address_are_limited_and_refused_ones_count_too() {
+    let server = TestServer::start_with(
+        &mongodb_uri(),
+        &unique_db("auth_sign_ups"),
+        &[
+            ("TRUSTED_PROXIES", "127.0.0.1"),
+            ("SIGN_UPS_PER_CLIENT", "3"),
+        ],
+    )
+    .await;
+    let attempt = |email: &'static str, from: &'static str| {
+        let server = &server;
+        async move {
+            server
+                .call_with(
+                    Method::POST,
+                    "/api/auth/sign-up",
+                    Some(&json!({ "email": email, "password": "limit-Passw0rd-1", "name": "L" })),
+                    None,
+                    &[("x-forwarded-for", from)],
+                )
+                .await
+        }
+    };
+    register_secret("limit-Passw0rd-1");
+    // Three attempts from 198.51.100.20: two accounts and a taken email.
+    assert_eq!(
+        attempt("lim1@example.com", "198.51.100.20").await.status,
+        201
+    );
+    assert_eq!(
+        attempt("lim2@example.com", "198.51.100.20").await.status,
+        201
+    );
+    assert_eq!(
+        attempt("lim1@example.com", "198.51.100.20").await.status,
+        409
+    );
+    let r = attempt("lim3@example.com", "198.51.100.20").await;
+    assert_eq!(
+        r.status, 429,
+        "the 4th attempt from that address: {}",
+        r.text
+    );
+    assert_eq!(r.json["error"], "too_many_sign_ups", "{}", r.text);
+    let wait = retry_after(&r).unwrap_or(0);
+    assert!(
+        (1..=15 * 60).contains(&wait),
+        "Retry-After within the 15-minute window: {wait}"
+    );
+    let made = server
+        .find("users", doc! { "email": "lim3@example.com" })
+        .await;
+    assert!(made.is_empty(), "the refused sign-up stored nothing");
+    // Another address is not affected, and sign-in is not limited by it.
+    assert_eq!(
+        attempt("lim3@example.com", "198.51.100.21").await.status,
+        201
+    );
+    let r = sign_in_attempt(&server, "lim1@example.com", "limit-Passw0rd-1").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // The attempts are not sign-in events: the lockout and the statistics
+    // read those.
+    let auth = server
+        .find(
+            "analyticsevents",
+            doc! { "eventType": "auth", "eventName": "sign_up_attempted" },
+        )
+        .await;
+    assert!(auth.is_empty(), "{auth:?}");
+    server.finish().await;
+}
+
+#[tokio::test]
 async fn the_stored_session_id_is_the_sha256_of_the_token_never_the_token() {
     let server = TestServer::start("auth_hash").await;
     let agent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36";
