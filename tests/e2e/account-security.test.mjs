@@ -10,6 +10,7 @@ import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, launchBrowser, startStack } from './stack.mjs';
+import { axeViolations } from './a11y.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -182,6 +183,16 @@ describe('account security in the browser', () => {
     await page.locator('#code').fill('000000' === (await currentCode(secret)) ? '111111' : '000000');
     await page.getByTestId('two-factor-submit').click();
     await page.getByTestId('banner').filter({ hasText: 'not right' }).waitFor();
+    // The second step, with its error, as every page is checked (responsive.test.mjs
+    // cannot reach it without a challenge): a phone's width and a desktop's, axe-core.
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 844 });
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      assert.ok(scrollWidth <= innerWidth, `the second step at ${width} px: ${scrollWidth} > ${innerWidth}`);
+      assert.deepEqual(await axeViolations(page, { always: ['heading-order'] }), [], `axe-core on the second step at ${width} px`);
+      await shot(page, `second-step-error-${width}`);
+    }
+    await page.setViewportSize({ width: 1200, height: 900 });
     await page.locator('#code').fill(await currentCode(secret));
     await page.getByTestId('two-factor-submit').click();
     await page.waitForURL((u) => u.pathname === '/account');
