@@ -1,8 +1,8 @@
 // The documents of the speed benchmarks (speed.mjs in Node,
 // speed-chromium.mjs in Chromium): each collection's spec example from
 // tests/vectors plus up to three other valid cases that every
-// implementation accepts (the package, Mongoose 8, and Ajv where it has a
-// schema), used in turn.
+// implementation accepts (the package, Mongoose 8, and Ajv and Zod where
+// they have a schema), used in turn.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import Ajv from 'ajv';
 import * as pkg from '@onelastai/models';
 import { loadVectorFiles, repoRoot } from '../lib/files.js';
 import * as ajvSchemas from './ajv-schemas.js';
+import * as zodSchemas from './zod-schemas.js';
 
 const VARIANTS = 3;
 
@@ -31,15 +32,17 @@ export function ajvValidators() {
 }
 
 /** `[{ collection, now, docs }]` for the 17 collections, in file-name order. */
-export function benchDocuments(models = mongooseModels(), ajv = ajvValidators()) {
+export function benchDocuments(models = mongooseModels(), ajv = ajvValidators(), zod = zodSchemas) {
   return loadVectorFiles().map((file) => {
     const Model = models[file.collection];
     const ajvValidate = ajv[file.collection];
+    const zodSchema = zod[file.collection];
     const now = file.cases[0].now;
     const acceptedByAll = (doc) =>
       pkg.validate(file.collection, doc, { now }).ok &&
       new Model(doc).validateSync() === undefined &&
-      (!ajvValidate || ajvValidate(structuredClone(doc)));
+      (!ajvValidate || ajvValidate(structuredClone(doc))) &&
+      (!zodSchema || zodSchema.safeParse(doc).success);
     // The spec example, and the first valid variants every implementation accepts
     // (Ajv cannot cast like Mongoose: "yes" is no boolean to it).
     const spec = file.cases.find((c) => /spec.example/.test(c.name));
@@ -49,3 +52,6 @@ export function benchDocuments(models = mongooseModels(), ajv = ajvValidators())
     return { collection: file.collection, now, docs };
   });
 }
+
+/** Zod's schemas of zod-schemas.js, by collection. */
+export { zodSchemas };
