@@ -7,7 +7,7 @@ use crate::{auth, links, twofactor};
 use serde_json::json;
 
 /// An object body of string fields, all required.
-fn strings(names: &[&str]) -> Body {
+pub(crate) fn strings(names: &[&str]) -> Body {
     let properties: serde_json::Map<String, serde_json::Value> = names
         .iter()
         .map(|n| (n.to_string(), json!({ "type": "string" })))

@@ -308,13 +308,7 @@ pub fn routes() -> Routes {
             },
         }))
     };
-    let strings = |names: &[&str]| {
-        let properties: serde_json::Map<String, serde_json::Value> = names
-            .iter()
-            .map(|n| (n.to_string(), json!({ "type": "string" })))
-            .collect();
-        Body::Schema(json!({ "type": "object", "required": names, "properties": properties }))
-    };
+    let strings = account::strings;
     stats::endpoints(account::routes(Routes::new()))
         .add(Endpoint::service("/health").get(
             health,
