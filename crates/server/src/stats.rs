@@ -1986,6 +1986,24 @@ mod tests {
             ),
             None
         );
+        // Weeks and months: about 50 years (18,262 days) pass, 54 (19,723 days) do not.
+        assert_eq!(
+            code(
+                params(Some("2000-01-01"), Some("2049-12-31")),
+                Some(Interval::Month)
+            ),
+            None
+        );
+        for interval in [Interval::Week, Interval::Month] {
+            assert_eq!(
+                code(
+                    params(Some("1970-01-01"), Some("2024-01-01")),
+                    Some(interval)
+                ),
+                Some("range_too_long"),
+                "{interval:?}"
+            );
+        }
         assert!(Interval::parse(Some("hour"), Interval::Day).is_err());
     }
 
