@@ -204,3 +204,25 @@ test('a secret sent where it cannot be cast is not in the errors', () => {
     ],
   );
 });
+
+test('a deeply nested input never throws: one root cast error, through every entry point', () => {
+  const nested = (levels) => {
+    let v = 1;
+    for (let i = 0; i < levels; i++) v = { a: v };
+    return v;
+  };
+  const rootCast = (result) => !result.ok && result.errors.length === 1 && result.errors[0].path === '' && result.errors[0].kind === 'cast';
+  // 1,000 levels: past the reader's limit; 100,000: past JSON.stringify's stack.
+  for (const levels of [1000, 100000]) {
+    const doc = { email: 'ann@example.com', preferences: nested(levels) };
+    const options = { now: NOW };
+    assert.ok(rootCast(pkg.validate('users', doc, options)), `validate, ${levels} levels`);
+    assert.ok(rootCast(pkg.verdict('users', doc, options)), `verdict, ${levels} levels`);
+    const many = pkg.validateMany('users', [doc, { email: 'ann@example.com' }], options);
+    assert.equal(many.length, 2);
+    assert.ok(rootCast(many[0]), `validateMany, ${levels} levels`);
+    assert.ok(!rootCast(many[1]), 'the shallow neighbour is read');
+  }
+  // Shallow nesting is read: no root cast error.
+  assert.ok(!rootCast(pkg.validate('users', { email: 'ann@example.com', preferences: nested(20) }, { now: NOW })));
+});
