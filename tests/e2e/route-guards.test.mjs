@@ -6,6 +6,8 @@
 // 401 signed_out (the two-factor step without its challenge cookie: 400
 // invalid_challenge). Which route needs a session is the table below, written
 // by hand: a route in neither list fails the test until it is classified.
+// Then a signed-in person's review posted straight to the route with another
+// person's id, another tool and forged counters is stored as theirs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -108,5 +110,35 @@ describe('route handlers: cross-site, size and session', () => {
         }
       }
     }
+  });
+
+  test('a review posted straight to the route is stored as the session\'s person, for the address\'s tool, without forged counters', async () => {
+    const stamp = Date.now();
+    const vectors = JSON.parse(readFileSync(path.join(ROOT, 'tests/vectors/tools.json'), 'utf8'));
+    const cases = Array.isArray(vectors) ? vectors : vectors.cases;
+    const sample = structuredClone(cases.find((c) => c.valid).input);
+    sample.id = `tool_guard_${stamp}`;
+    sample.metadata.slug = `guard-${stamp}`;
+    sample.published = true;
+    const tool = await stack.api('/api/tools', { method: 'POST', body: JSON.stringify(sample) });
+    assert.equal(tool.status, 201, JSON.stringify(tool.body));
+    const signUp = (who) =>
+      fetch(`${stack.apiUrl}/api/auth/sign-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) }).then((r) => r.json());
+    const rita = await signUp({ email: `rita.${stamp}@example.com`, password: 'a long enough password', name: 'Rita' });
+    const victim = await signUp({ email: `victim.${stamp}@example.com`, password: 'a long enough password', name: 'Vic' });
+    const forged = { rating: 5, title: 'Great', content: 'Fine.', userId: victim.user.id, toolId: 'another-tool', verified: true, helpful: 999, notHelpful: 0 };
+    const res = await fetch(`${stack.webUrl}/api/tools/${tool.body._id}/reviews`, {
+      method: 'POST',
+      headers: { origin: stack.webUrl, 'content-type': 'application/json', cookie: `onelastai_session=${rita.token}` },
+      body: JSON.stringify(forged),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const stored = await stack.api(`/api/tool-reviews?toolId=${encodeURIComponent(sample.id)}`);
+    assert.equal(stored.body.items.length, 1);
+    const [review] = stored.body.items;
+    assert.equal(review.userId, rita.user.id, 'the reviewer is the session\'s person');
+    assert.equal(review.toolId, sample.id, 'the tool is the address\'s');
+    assert.equal(review.verified, false);
+    assert.notEqual(review.helpful, 999);
   });
 });
