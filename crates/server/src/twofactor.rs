@@ -501,15 +501,7 @@ pub async fn new_backup_codes(
     let body = auth::small_object(&app, body?).await?;
     let code = auth::string_field(&body, "code")?;
     let keys = keys(&app)?;
-    let user = stored_user(&app, me.oid).await?;
-    if !user.get_bool("twoFactorEnabled").unwrap_or(false) {
-        return Err(ApiError::bad_request(
-            "two_factor_disabled",
-            "two-factor sign-in is not on",
-        ));
-    }
-    let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
-    auth::check_lockout(&app, &email_hash, &client).await?;
+    let (user, email_hash) = enrolled_user(&app, me.oid, &client).await?;
     let (proof, _) = check_code(keys, &user, me.oid, &code)?;
     if proof.is_none() {
         auth::record(
@@ -536,6 +528,25 @@ pub async fn new_backup_codes(
     Ok(Json(json!({ "codes": codes })))
 }
 
+/// The signed-in user's stored document and email hash, when two-factor
+/// sign-in is on (400 otherwise) and the sign-in lockout allows a try.
+async fn enrolled_user(
+    app: &AppState,
+    oid: ObjectId,
+    client: &Client,
+) -> Result<(Document, String)> {
+    let user = stored_user(app, oid).await?;
+    if !user.get_bool("twoFactorEnabled").unwrap_or(false) {
+        return Err(ApiError::bad_request(
+            "two_factor_disabled",
+            "two-factor sign-in is not on",
+        ));
+    }
+    let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
+    auth::check_lockout(app, &email_hash, client).await?;
+    Ok((user, email_hash))
+}
+
 /// `POST /api/auth/2fa/disable {password, code}`: turns two-factor sign-in
 /// off (204). A password account gives its password; everyone gives a code
 /// (TOTP or an unused backup code). Wrong codes count toward the lockout.
@@ -549,15 +560,7 @@ pub async fn disable(
     let body = auth::small_object(&app, body?).await?;
     let code = auth::string_field(&body, "code")?;
     let keys = keys(&app)?;
-    let user = stored_user(&app, me.oid).await?;
-    if !user.get_bool("twoFactorEnabled").unwrap_or(false) {
-        return Err(ApiError::bad_request(
-            "two_factor_disabled",
-            "two-factor sign-in is not on",
-        ));
-    }
-    let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
-    auth::check_lockout(&app, &email_hash, &client).await?;
+    let (user, email_hash) = enrolled_user(&app, me.oid, &client).await?;
     if let Ok(hash) = user.get_str("password") {
         let password = auth::string_field(&body, "password")?;
         if !app
