@@ -98,6 +98,9 @@ test('labels from paths', () => {
   assert.equal(pkg.labelOf('messages.0.role'), 'Messages 1 role');
   assert.equal(pkg.labelOf('metadata.author.id'), 'Metadata author id');
   assert.equal(pkg.labelOf(''), '');
+  // The cases messages.rs's label_of is tested with beyond these (the two must agree).
+  assert.equal(pkg.labelOf('two_factor-code'), 'Two factor code');
+  assert.equal(pkg.labelOf('emailVerified'), 'Email verified');
 });
 
 test('overrides, labels and added locales', () => {
@@ -131,5 +134,12 @@ test('collections: routes, model types and form fields', () => {
   assert.deepEqual(field('users', 'password'), { path: 'password', type: 'string', required: false, secret: true, protected: true });
   assert.equal(field('chatsessions', 'messages.$.role').required, true);
   assert.equal(pkg.fieldAt('chatsessions', 'messages.7.role'), field('chatsessions', 'messages.$.role'));
+  // Map keys, paths inside Mixed values, and paths that name nothing (as json_schema.rs's form_field_at).
+  assert.equal(pkg.fieldAt('userachievements', 'progress.level3').path, 'progress.$*');
+  assert.equal(pkg.fieldAt('analyticsevents', 'properties.a.b').path, 'properties');
+  assert.equal(pkg.fieldAt('tools', 'config.inputs.0.defaultValue.x').path, 'config.inputs.$.defaultValue');
+  assert.equal(pkg.fieldAt('users', 'nope'), undefined);
+  assert.equal(pkg.fieldAt('users', 'bio.x'), undefined);
+  assert.equal(pkg.fieldAt('chatsessions', 'messages.x.role'), undefined);
   assert.ok(Object.isFrozen(byName.users.fields[0]));
 });

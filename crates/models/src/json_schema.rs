@@ -619,4 +619,31 @@ mod tests {
             json!(["object", "null"])
         );
     }
+
+    /// The same cases as tests/pkg/errors.test.mjs gives the package's
+    /// `fieldAt`, which resolves paths over the generated fields as this does.
+    #[test]
+    fn form_field_at_by_hand() {
+        let at = |c: Collection, path: &str| form_field_at(c, path).map(|f| f.path);
+        let path = |p: &str| Some(p.to_string());
+        assert_eq!(
+            at(Collection::ChatSessions, "messages.7.role"),
+            path("messages.$.role")
+        );
+        assert_eq!(
+            at(Collection::UserAchievements, "progress.level3"),
+            path("progress.$*")
+        );
+        assert_eq!(
+            at(Collection::AnalyticsEvents, "properties.a.b"),
+            path("properties")
+        );
+        assert_eq!(
+            at(Collection::Tools, "config.inputs.0.defaultValue.x"),
+            path("config.inputs.$.defaultValue")
+        );
+        assert_eq!(at(Collection::Users, "nope"), None);
+        assert_eq!(at(Collection::Users, "bio.x"), None);
+        assert_eq!(at(Collection::ChatSessions, "messages.x.role"), None);
+    }
 }
