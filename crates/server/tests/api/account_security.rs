@@ -1203,3 +1203,75 @@ async fn a_passwordless_sign_up_mails_a_sign_in_link_instead_of_a_session() {
     assert_eq!(r.status, 422, "{}", r.text);
     server.finish().await;
 }
+
+/// Every new account-security route: an anonymous caller gets 401 where a
+/// session is needed, and a huge or deeply nested body is refused (413,
+/// 400 too_deep) before any work, for anonymous and signed-in callers alike.
+#[tokio::test]
+async fn the_account_security_routes_refuse_anonymous_callers_and_huge_or_deep_bodies() {
+    let server = start("bodies").await;
+    let jo = sign_up(&server, "jo@example.com", "jo-Passw0rd-12", "Jo").await;
+    let bearer = format!("Bearer {}", jo.token);
+    for (method, path) in [
+        (Method::POST, "/api/auth/sign-out-everywhere"),
+        (Method::GET, "/api/auth/2fa"),
+        (Method::POST, "/api/auth/2fa/setup"),
+        (Method::POST, "/api/auth/2fa/enable"),
+        (Method::POST, "/api/auth/2fa/backup-codes"),
+        (Method::POST, "/api/auth/2fa/disable"),
+        (Method::GET, "/api/dev/outbox"),
+    ] {
+        let body =
+            (method == Method::POST).then(|| ("application/json", b"{\"code\":\"1\"}".to_vec()));
+        let r = server.send(method.clone(), path, body, &[], false).await;
+        assert_eq!(r.status, 401, "anonymous {method} {path}: {}", r.text);
+    }
+    let oversize = json!({ "code": "1".repeat(70 * 1024), "email": "jo@example.com" }).to_string();
+    let deep = format!("{{\"code\":{}1{}}}", "[".repeat(20000), "]".repeat(20000));
+    let public = [
+        "/api/auth/sign-in/2fa",
+        "/api/auth/password-reset",
+        "/api/auth/password-reset/confirm",
+        "/api/auth/magic-link",
+        "/api/auth/magic-link/confirm",
+        "/api/auth/sign-up",
+    ];
+    let signed_in = [
+        "/api/auth/2fa/enable",
+        "/api/auth/2fa/backup-codes",
+        "/api/auth/2fa/disable",
+    ];
+    let cases = public
+        .iter()
+        .map(|p| (*p, None))
+        .chain(signed_in.iter().map(|p| (*p, Some(bearer.as_str()))));
+    for (path, auth) in cases {
+        let headers: Vec<(&str, &str)> = auth.map(|a| ("authorization", a)).into_iter().collect();
+        for (tag, bytes, status, code) in [
+            ("huge", oversize.clone(), 413, "payload_too_large"),
+            ("deep", deep.clone(), 400, "too_deep"),
+        ] {
+            let r = server
+                .send(
+                    Method::POST,
+                    path,
+                    Some(("application/json", bytes.into_bytes())),
+                    &headers,
+                    false,
+                )
+                .await;
+            assert_eq!(
+                (r.status, r.code()),
+                (status, code),
+                "{tag} {path}: {}",
+                r.text
+            );
+        }
+    }
+    assert!(
+        outbox(&server, "jo@example.com").await.is_empty(),
+        "no mail sent"
+    );
+    assert_eq!(me_status(&server, &jo.token).await, 200);
+    server.finish().await;
+}
