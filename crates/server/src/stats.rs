@@ -1140,10 +1140,14 @@ impl UserCounts {
 struct Top(Vec<UserCounts>);
 
 impl Top {
+    /// Inserts `u` at its place (after any equal key) if it ranks among the
+    /// best: one binary search per user instead of a sort.
     fn offer(&mut self, u: UserCounts) {
-        self.0.push(u);
-        self.0.sort_by(|a, b| a.rank_key().cmp(&b.rank_key()));
-        self.0.truncate(TOP_USERS);
+        let at = self.0.partition_point(|x| x.rank_key() <= u.rank_key());
+        if at < TOP_USERS {
+            self.0.insert(at, u);
+            self.0.truncate(TOP_USERS);
+        }
     }
 }
 
@@ -2056,6 +2060,33 @@ mod tests {
                 doc! { "$dateTrunc": { "date": "$t", "unit": "week", "timezone": "Etc/UTC", "startOfWeek": "monday" } }
             )
         );
+    }
+
+    #[test]
+    fn top_keeps_the_best_ten_in_rank_order() {
+        // 25 users offered in a scrambled order, with ties on every count.
+        let users: Vec<UserCounts> = (0..25u64)
+            .map(|i| (i * 7) % 25)
+            .map(|i| UserCounts {
+                user: format!("u{i:02}"),
+                chat_sessions: i % 3,
+                messages: i % 5,
+                tool_runs: i % 2,
+            })
+            .collect();
+        let mut top = Top::default();
+        for u in users.iter().cloned() {
+            top.offer(u);
+        }
+        // Expected: messages, chat sessions, tool runs descending, then id.
+        let mut want = users;
+        want.sort_by(|a, b| {
+            (b.messages, b.chat_sessions, b.tool_runs)
+                .cmp(&(a.messages, a.chat_sessions, a.tool_runs))
+                .then(a.user.cmp(&b.user))
+        });
+        want.truncate(TOP_USERS);
+        assert_eq!(top.0, want);
     }
 
     #[test]
