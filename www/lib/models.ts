@@ -38,3 +38,14 @@ export function useModels(): Models | null {
   }, []);
   return models;
 }
+
+/**
+ * The users rules on a new password of a password account, from the package
+ * (the reset link's form and the change of password share it); before the
+ * package is loaded only the empty password is caught.
+ */
+export function newPasswordError(models: Models | null, value: string): string | undefined {
+  if (!value) return 'Choose a new password.';
+  if (!models) return undefined;
+  return models.validateField('users', 'password', value, { document: { authMethod: 'password' } })[0]?.message;
+}

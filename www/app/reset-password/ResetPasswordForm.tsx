@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { Banner, Field, type BannerState } from '@/components/Field';
-import { useModels } from '@/lib/models';
+import { newPasswordError, useModels } from '@/lib/models';
 import { sendForm } from '@/lib/submit';
 
 export function ResetPasswordForm({ token }: { token: string }) {
@@ -15,13 +15,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
 
-  /** The users rules on a password account's password, from the package. */
-  function passwordError(value: string): string | undefined {
-    if (!value) return 'Choose a new password.';
-    if (!models) return undefined;
-    const verdict = models.validateField('users', 'password', value, { document: { authMethod: 'password' } });
-    return verdict[0]?.message;
-  }
+  const passwordError = (value: string) => newPasswordError(models, value);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();

@@ -6,7 +6,7 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { Banner, Field, type BannerState } from '@/components/Field';
-import { useModels } from '@/lib/models';
+import { newPasswordError, useModels } from '@/lib/models';
 import { sendForm } from '@/lib/submit';
 
 /** `GET /api/auth/2fa` of the server. */
@@ -232,12 +232,7 @@ function ChangePassword() {
   const [banner, setBanner] = useState<BannerState | null>(null);
   const [busy, setBusy] = useState(false);
 
-  /** The users rules on a password account's password, from the package. */
-  function nextError(value: string): string | undefined {
-    if (!value) return 'Choose a new password.';
-    if (!models) return undefined;
-    return models.validateField('users', 'password', value, { document: { authMethod: 'password' } })[0]?.message;
-  }
+  const nextError = (value: string) => newPasswordError(models, value);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
