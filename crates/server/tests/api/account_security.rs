@@ -111,6 +111,12 @@ async fn post(server: &TestServer, path: &str, body: Value, bearer: Option<&str>
     server.call(Method::POST, path, Some(&body), bearer).await
 }
 
+/// An anonymous request for a mailed link (`/api/auth/password-reset` or
+/// `/api/auth/magic-link`) for `email`.
+async fn ask_link(server: &TestServer, path: &str, email: &str) -> Resp {
+    post(server, path, json!({ "email": email }), None).await
+}
+
 async fn stored_user(server: &TestServer, email: &str) -> Document {
     match server
         .find("users", doc! { "email": email })
@@ -608,20 +614,8 @@ async fn password_reset_works_once_ends_sessions_and_expires() {
     let second = sign_in(&server, "erin@example.com", "erin-Passw0rd-1").await;
 
     // The same answer for a real account and an unknown email.
-    let known = post(
-        &server,
-        "/api/auth/password-reset",
-        json!({ "email": "Erin@Example.com " }),
-        None,
-    )
-    .await;
-    let unknown = post(
-        &server,
-        "/api/auth/password-reset",
-        json!({ "email": "nobody@example.com" }),
-        None,
-    )
-    .await;
+    let known = ask_link(&server, "/api/auth/password-reset", "Erin@Example.com ").await;
+    let unknown = ask_link(&server, "/api/auth/password-reset", "nobody@example.com").await;
     assert_eq!(known.status, 202, "{}", known.text);
     assert_eq!((known.status, &known.text), (unknown.status, &unknown.text));
     let before = now_ms();
@@ -754,27 +748,9 @@ async fn a_sign_in_link_works_once_and_expires() {
     assert_eq!(created.status, 201, "{}", created.text);
     sign_up(&server, "ivan@example.com", "ivan-Passw0rd-1", "Ivan").await;
 
-    let known = post(
-        &server,
-        "/api/auth/magic-link",
-        json!({ "email": "hana@example.com" }),
-        None,
-    )
-    .await;
-    let unknown = post(
-        &server,
-        "/api/auth/magic-link",
-        json!({ "email": "nobody@example.com" }),
-        None,
-    )
-    .await;
-    let password_user = post(
-        &server,
-        "/api/auth/magic-link",
-        json!({ "email": "ivan@example.com" }),
-        None,
-    )
-    .await;
+    let known = ask_link(&server, "/api/auth/magic-link", "hana@example.com").await;
+    let unknown = ask_link(&server, "/api/auth/magic-link", "nobody@example.com").await;
+    let password_user = ask_link(&server, "/api/auth/magic-link", "ivan@example.com").await;
     assert_eq!(known.status, 202);
     assert_eq!((known.status, &known.text), (unknown.status, &unknown.text));
     assert_eq!(
@@ -1097,13 +1073,7 @@ async fn with_smtp_the_reset_link_is_sent_by_smtp() {
     // No outbox where mail goes by SMTP.
     let r = server.get("/api/dev/outbox").await;
     assert_eq!(r.status, 404, "{}", r.text);
-    let r = post(
-        &server,
-        "/api/auth/password-reset",
-        json!({ "email": "olga@example.com" }),
-        None,
-    )
-    .await;
+    let r = ask_link(&server, "/api/auth/password-reset", "olga@example.com").await;
     assert_eq!(r.status, 202);
     let data = match tokio::time::timeout(Duration::from_secs(10), mail.recv()).await {
         Ok(Some(d)) => d,
