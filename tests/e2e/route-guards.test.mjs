@@ -49,7 +49,7 @@ function routes() {
     if (path.basename(entry) !== 'route.ts') continue;
     const route = `/api/${path.dirname(entry).split(path.sep).join('/')}`;
     const source = readFileSync(path.join(API_DIR, entry), 'utf8');
-    const methods = [...source.matchAll(/export async function (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
+    const methods = [...source.matchAll(/export (?:async function|const) (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
     out.push([route, methods]);
   }
   return out.sort();

@@ -2,8 +2,8 @@
 // The token goes into the httpOnly cookie and nowhere else: the page gets the
 // user and the expiry, never the token.
 import { NextResponse } from 'next/server';
-import { forward, refusal } from './guard';
-import type { ApiResponse } from './server';
+import { forward, pick, readForm, refusal } from './guard';
+import { callApi, clientOf, type ApiResponse } from './server';
 import { SESSION_COOKIE, sessionCookie, sessionToken } from './session';
 
 /**
@@ -43,4 +43,23 @@ export async function sessionOf(request: Request): Promise<{ token: string } | {
 /** The server's answer to a call made with the session; a 401 also clears the cookie. */
 export function forwardAs(request: Request, res: ApiResponse): NextResponse {
   return res.status === 401 ? signedOut(request) : forward(res);
+}
+
+/**
+ * A form posted for the signed-in person, passed on as `POST path` with the
+ * session: the form's checks (`readForm`), 401 without a session, only the
+ * `keys` of the form forwarded; the server's answer through `answer`.
+ */
+export async function postForSession(
+  request: Request,
+  path: string,
+  keys: readonly string[],
+  answer: (request: Request, res: ApiResponse) => NextResponse = forwardAs,
+): Promise<NextResponse> {
+  const form = await readForm(request);
+  if (!form.ok) return form.response;
+  const session = await sessionOf(request);
+  if ('response' in session) return session.response;
+  const res = await callApi(path, { method: 'POST', body: pick(form.body, keys), session: session.token, client: clientOf(request.headers) });
+  return answer(request, res);
 }
