@@ -1,8 +1,9 @@
 // Speed of the package's `validate` against the JSON round trip, Mongoose 8's
 // `new Model(doc).validateSync()` (the spec's schemas, tests/mongoose/schemas.js)
 // on the same documents in one process, and Ajv (coerceTypes, useDefaults,
-// removeAdditional, on a cloned input) and Zod 4 (zod-schemas.js, `parse`)
-// for users, chatsessions and tools;
+// removeAdditional, on a cloned input) and Zod 4 and Zod 3 (zod-schemas.js,
+// `parse`; the installed zod and its `zod/v3` API, versions printed) for
+// users, chatsessions and tools;
 // `verdict` (the same check, no normalised document) and `validateMany`
 // (batches of 100 documents, one call each) beside it.
 // A report, never a timed assertion. speed-chromium.mjs runs the same
@@ -19,7 +20,7 @@
 // processes hits all of them alike.
 //   node tests/pkg/bench/speed.mjs            (BENCH_ROUNDS=9 BENCH_ROUND_MS=40)
 import * as pkg from '@onelastai/models';
-import { ajvValidators, benchDocuments, mongooseModels, zodSchemas } from './documents.mjs';
+import { ajvValidators, benchDocuments, mongooseModels, zod3, zod4, zodSummary, zodVersions } from './documents.mjs';
 import { geomean, measure } from './rounds.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -34,7 +35,8 @@ const rows = [];
 for (const { collection, now, docs } of benchDocuments(models, ajv)) {
   const Model = models[collection];
   const ajvValidate = ajv[collection];
-  const zodSchema = zodSchemas[collection];
+  const zod4Schema = zod4[collection];
+  const zod3Schema = zod3[collection];
   const options = { now };
   const batch = Array.from({ length: BATCH }, (_, i) => docs[i % docs.length]);
   const impls = {
@@ -46,14 +48,20 @@ for (const { collection, now, docs } of benchDocuments(models, ajv)) {
     boundary: (doc) => JSON.parse(JSON.stringify(doc)),
     ...(ajvValidate ? { ajv: (doc) => ajvValidate(structuredClone(doc)) } : {}),
     // Zod returns a new object (it does not write into its input).
-    ...(zodSchema ? { zod: (doc) => zodSchema.parse(doc) } : {}),
+    ...(zod4Schema ? { zod4: (doc) => zod4Schema.parse(doc) } : {}),
+    ...(zod3Schema ? { zod3: (doc) => zod3Schema.parse(doc) } : {}),
   };
   const rate = measure(impls, docs, { rounds: ROUNDS, roundMs: ROUND_MS });
   rows.push({ collection, docs: docs.length, ...rate, many: rate.many * BATCH });
 }
 
-const header = ['collection', 'docs', 'wasm ops/s', 'JSON trip/s', 'x JSON', 'mongoose ops/s', 'x mongoose', 'ajv ops/s', 'x ajv', 'zod ops/s', 'x zod', 'ceiling x m.', 'verdict/s', 'v. x JSON'];
-const widths = [20, 5, 12, 12, 7, 15, 11, 11, 7, 11, 7, 13, 11, 10];
+const zodLabel = zodVersions();
+console.log(`zod 4 = ${zodLabel.zod4}; zod 3 = ${zodLabel.zod3}`);
+const header = [
+  'collection', 'docs', 'wasm ops/s', 'JSON trip/s', 'x JSON', 'mongoose ops/s', 'x mongoose', 'ajv ops/s', 'x ajv',
+  'zod 4 ops/s', 'x zod 4', 'zod 3 ops/s', 'x zod 3', 'ceiling x m.', 'verdict/s', 'v. x JSON',
+];
+const widths = [20, 5, 12, 12, 7, 15, 11, 11, 7, 12, 8, 12, 8, 13, 11, 10];
 const line = (cells) => cells.map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padStart'](widths[i])).join(' ');
 console.log(line(header));
 for (const r of rows) {
@@ -68,8 +76,10 @@ for (const r of rows) {
       `${(r.wasm / r.mongoose).toFixed(1)}x`,
       r.ajv ? fmt(r.ajv) : '',
       r.ajv ? `${(r.wasm / r.ajv).toFixed(2)}x` : '',
-      r.zod ? fmt(r.zod) : '',
-      r.zod ? `${(r.wasm / r.zod).toFixed(2)}x` : '',
+      r.zod4 ? fmt(r.zod4) : '',
+      r.zod4 ? `${(r.wasm / r.zod4).toFixed(2)}x` : '',
+      r.zod3 ? fmt(r.zod3) : '',
+      r.zod3 ? `${(r.wasm / r.zod3).toFixed(2)}x` : '',
       `${(r.boundary / r.mongoose).toFixed(1)}x`,
       fmt(r.verdict),
       (r.verdict / r.boundary).toFixed(2),
@@ -102,8 +112,4 @@ for (const r of rows.filter((x) => x.ajv)) {
     `vs Ajv on ${r.collection}: ${(r.wasm / r.ajv).toFixed(2)}x; the JSON round trip alone: ${(r.boundary / r.ajv).toFixed(2)}x`,
   );
 }
-for (const r of rows.filter((x) => x.zod)) {
-  console.log(
-    `vs Zod on ${r.collection}: ${(r.wasm / r.zod).toFixed(2)}x (target >= 6x); the JSON round trip alone: ${(r.boundary / r.zod).toFixed(2)}x`,
-  );
-}
+for (const text of zodSummary(rows)) console.log(text);
