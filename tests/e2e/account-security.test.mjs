@@ -11,10 +11,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, launchBrowser, startStack } from './stack.mjs';
 import { axeViolations } from './a11y.mjs';
+import { sessionCookie, signIn, signOut } from './session.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 mkdirSync(SHOTS, { recursive: true });
-const COOKIE = 'onelastai_session';
 const stamp = Date.now();
 const tess = { email: `tess.${stamp}@example.com`, password: 'two factors are better', name: 'Tess' };
 const rita = { email: `rita.${stamp}@example.com`, password: 'forgot this one often', name: 'Rita' };
@@ -66,10 +66,6 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `account-security-${name}.png`), fullPage: true });
 }
 
-async function sessionCookie(context) {
-  return (await context.cookies()).find((c) => c.name === COOKIE);
-}
-
 describe('account security in the browser', () => {
   let stack;
   let browser;
@@ -93,21 +89,6 @@ describe('account security in the browser', () => {
     const url = message.text.split(/\s+/).find((w) => w.startsWith(`${stack.webUrl}${pathname}?token=`));
     assert.ok(url, `no ${pathname} link in ${JSON.stringify(message.text)}`);
     return url;
-  }
-
-  async function signInWithPassword(who, next) {
-    await page.goto(`${stack.webUrl}/signin?next=${encodeURIComponent(next)}`);
-    await page.getByTestId('signin-form').waitFor();
-    await page.waitForLoadState('networkidle');
-    await page.locator('#email').fill(who.email);
-    await page.locator('#password').fill(who.password);
-    await page.getByTestId('submit').click();
-  }
-
-  async function signOut() {
-    await page.getByTestId('sign-out').click();
-    await page.waitForURL((u) => u.pathname === '/');
-    assert.equal(await sessionCookie(browser.context), undefined);
   }
 
   before(async () => {
@@ -134,8 +115,7 @@ describe('account security in the browser', () => {
   });
 
   test('enrol two-factor: QR code, codes shown once with a download, a code turns it on', async () => {
-    await signInWithPassword(tess, '/account/security');
-    await page.waitForURL((u) => u.pathname === '/account/security');
+    await signIn(page, stack.webUrl, tess, '/account/security');
     await page.getByTestId('two-factor-status').waitFor();
     assert.match(await page.getByTestId('two-factor-status').innerText(), /^Off/);
     await page.getByTestId('two-factor-start').click();
@@ -169,12 +149,11 @@ describe('account security in the browser', () => {
     const me = await stack.api('/api/users?email=' + encodeURIComponent(tess.email));
     assert.equal(me.body.items[0].twoFactorEnabled, true);
     assert.equal(me.body.items[0].twoFactorSecret, undefined, 'never returned');
-    await signOut();
+    await signOut(page);
   });
 
   test('sign in with a TOTP code, then with a backup code (once)', async () => {
-    await signInWithPassword(tess, '/account');
-    await page.waitForURL((u) => u.pathname === '/signin/two-factor');
+    await signIn(page, stack.webUrl, tess, '/account', '/signin/two-factor');
     assert.equal(await sessionCookie(browser.context), undefined, 'no session after the password alone');
     const challenge = (await browser.context.cookies()).find((c) => c.name === 'onelastai_2fa');
     assert.ok(challenge?.httpOnly, 'the challenge is in an httpOnly cookie');
@@ -198,20 +177,18 @@ describe('account security in the browser', () => {
     await page.waitForURL((u) => u.pathname === '/account');
     assert.ok(await sessionCookie(browser.context), 'signed in');
     assert.equal((await browser.context.cookies()).find((c) => c.name === 'onelastai_2fa'), undefined);
-    await signOut();
+    await signOut(page);
 
-    await signInWithPassword(tess, '/account');
-    await page.waitForURL((u) => u.pathname === '/signin/two-factor');
+    await signIn(page, stack.webUrl, tess, '/account', '/signin/two-factor');
     await page.locator('#code').fill(backupCodes[0]);
     await page.getByTestId('two-factor-submit').click();
     await page.waitForURL((u) => u.pathname === '/account');
     await page.goto(`${stack.webUrl}/account/security`);
     assert.match(await page.getByTestId('two-factor-status').innerText(), /^On\. 9 unused/);
-    await signOut();
+    await signOut(page);
 
     // The same backup code again: refused.
-    await signInWithPassword(tess, '/account');
-    await page.waitForURL((u) => u.pathname === '/signin/two-factor');
+    await signIn(page, stack.webUrl, tess, '/account', '/signin/two-factor');
     await page.locator('#code').fill(backupCodes[0]);
     await page.getByTestId('two-factor-submit').click();
     await page.getByTestId('banner').filter({ hasText: 'already used' }).waitFor();
@@ -243,15 +220,13 @@ describe('account security in the browser', () => {
     await page.locator('#disable-code').fill(fresh[0]);
     await page.getByTestId('two-factor-disable').click();
     await page.getByTestId('two-factor-status').filter({ hasText: /^Off/ }).waitFor();
-    await signOut();
-    await signInWithPassword(tess, '/account');
-    await page.waitForURL((u) => u.pathname === '/account');
-    await signOut();
+    await signOut(page);
+    await signIn(page, stack.webUrl, tess, '/account');
+    await signOut(page);
   });
 
   test('reset a forgotten password through the mailed link; every session ends', async () => {
-    await signInWithPassword(rita, '/account');
-    await page.waitForURL((u) => u.pathname === '/account');
+    await signIn(page, stack.webUrl, rita, '/account');
     const oldSession = (await sessionCookie(browser.context)).value;
     await page.goto(`${stack.webUrl}/forgot-password`);
     await page.getByTestId('forgot-form').waitFor();
@@ -280,8 +255,7 @@ describe('account security in the browser', () => {
     await page.locator('#repeat').fill('another one entirely');
     await page.getByTestId('submit').click();
     await page.getByTestId('banner').filter({ hasText: 'expired or was already used' }).waitFor();
-    await signInWithPassword({ ...rita, password: newPassword }, '/account');
-    await page.waitForURL((u) => u.pathname === '/account');
+    await signIn(page, stack.webUrl, { ...rita, password: newPassword }, '/account');
   });
 
   test('change the password: rules as the person types, a wrong current password keeps the session, other devices are signed out', async () => {
@@ -374,7 +348,7 @@ describe('account security in the browser', () => {
     }
     await followLink(linkIn(await mailTo(pam.email, 1), '/magic-link'));
     await shot(page, 'magic-link');
-    await signOut();
+    await signOut(page);
 
     // Later: ask for a link with the form.
     await page.goto(`${stack.webUrl}/magic-link`);
@@ -385,7 +359,7 @@ describe('account security in the browser', () => {
     await page.getByTestId('banner').filter({ hasText: 'on its way' }).waitFor();
     const link = linkIn(await mailTo(pam.email, 2), '/magic-link');
     await followLink(link);
-    await signOut();
+    await signOut(page);
     await page.goto(link);
     await page.getByTestId('magic-link-signin').click();
     await page.getByTestId('banner').filter({ hasText: 'expired or was already used' }).waitFor();

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { ROOT, freePort, launchBrowser, startStack } from './stack.mjs';
+import { SESSION_COOKIE, sessionCookie, signIn, signOut } from './session.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -16,7 +17,6 @@ mkdirSync(SHOTS, { recursive: true });
 const stamp = Date.now();
 const ada = { email: `ada.${stamp}@example.com`, password: 'correct horse battery', name: 'Ada Lovelace' };
 const bob = { email: `bob.${stamp}@example.com`, password: 'analytical engine 1843', name: 'Bob Babbage' };
-const COOKIE = 'onelastai_session';
 /** Anything that looks like an email address. */
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 
@@ -38,25 +38,6 @@ const pathOf = (page) => {
   const u = new URL(page.url());
   return u.pathname + u.search;
 };
-
-/** The session cookie as the browser holds it, if any. */
-async function sessionCookie(context) {
-  return (await context.cookies()).find((c) => c.name === COOKIE);
-}
-
-async function signIn(page, webUrl, who, next = '/account') {
-  await openForm(page, `${webUrl}/signin?next=${encodeURIComponent(next)}`, 'signin-form');
-  await page.locator('#email').fill(who.email);
-  await page.locator('#password').fill(who.password);
-  await page.getByTestId('submit').click();
-  await page.waitForURL((u) => u.pathname === next);
-}
-
-async function signOut(page) {
-  await page.getByTestId('sign-out').click();
-  await page.waitForURL((u) => u.pathname === '/');
-  await page.getByRole('link', { name: 'Sign in' }).waitFor();
-}
 
 describe('the app on the Turbopack build', () => {
   let stack;
@@ -167,7 +148,7 @@ describe('the app on the Turbopack build', () => {
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Lax');
     assert.equal(cookie.secure, false, 'not Secure over plain http (Secure over https)');
-    assert.ok(!(await page.evaluate(() => document.cookie)).includes(COOKIE), 'page scripts cannot read the session');
+    assert.ok(!(await page.evaluate(() => document.cookie)).includes(SESSION_COOKIE), 'page scripts cannot read the session');
 
     const found = await stack.api(`/api/users?email=${encodeURIComponent(ada.email)}`);
     assert.equal(found.status, 200);
@@ -449,7 +430,7 @@ describe('the app on the Turbopack build', () => {
     assert.equal(created.user.role, 'user');
     assert.equal(created.user.emailVerified, false);
     const setCookie = res.headers.get('set-cookie') ?? '';
-    assert.match(setCookie, new RegExp(`^${COOKIE}=[A-Za-z0-9_-]{43};`));
+    assert.match(setCookie, new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43};`));
     assert.match(setCookie, /; HttpOnly/i);
     assert.match(setCookie, /; SameSite=lax/i);
     assert.match(setCookie, /; Path=\//i);

@@ -10,21 +10,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, launchBrowser, startStack } from './stack.mjs';
 import { axeViolations } from './a11y.mjs';
+import { signIn, signOut } from './session.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 mkdirSync(SHOTS, { recursive: true });
 const DAY = 86_400_000;
-
-
-async function signIn(page, webUrl, who, next) {
-  await page.goto(`${webUrl}/signin?next=${encodeURIComponent(next)}`);
-  await page.getByTestId('signin-form').waitFor({ timeout: 30_000 });
-  await page.waitForLoadState('networkidle');
-  await page.locator('#email').fill(who.email);
-  await page.locator('#password').fill(who.password);
-  await page.getByTestId('submit').click();
-  await page.waitForURL((u) => u.pathname === next);
-}
 
 /** The window the page uses for a range: the last `days` UTC days, today included. */
 function windowOf(days) {
@@ -66,8 +56,7 @@ describe('Insights', () => {
     await page.goto(`${stack.webUrl}/admin/insights`);
     await page.getByTestId('insights-forbidden').waitFor();
     assert.equal((await stack.api('/api/stats/chat', { session: r.body.token })).status, 403, 'and the API refuses it too');
-    await page.getByTestId('sign-out').click();
-    await page.waitForURL((u) => u.pathname === '/');
+    await signOut(page);
   });
 
   test('a fresh database shows empty states', async () => {

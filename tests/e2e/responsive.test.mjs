@@ -12,6 +12,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, launchBrowser, startStack } from './stack.mjs';
 import { axeViolations } from './a11y.mjs';
+import { signIn, signOut } from './session.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -249,15 +250,8 @@ describe('every page from 390 px to 1280 px: no horizontal scrolling, no serious
 
   test('pages for an administrator', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.getByTestId('sign-out').click();
-    await page.waitForURL((u) => u.pathname === '/');
-    await page.goto(`${stack.webUrl}/signin?next=/admin`);
-    await page.getByTestId('signin-form').waitFor();
-    await page.waitForLoadState('networkidle');
-    await page.locator('#email').fill(stack.admin.email);
-    await page.locator('#password').fill(stack.admin.password);
-    await page.getByTestId('submit').click();
-    await page.waitForURL((u) => u.pathname === '/admin');
+    await signOut(page);
+    await signIn(page, stack.webUrl, stack.admin, '/admin');
     for (const p of PAGES.filter((p) => p.as === 'admin')) await visit(p);
   });
 });
