@@ -1,6 +1,9 @@
 //! Documents per second for each collection: the spec's example document,
 //! from JSON text to the validated, normalised document as JSON text (the
-//! WebAssembly package's path, natively), and from and to `serde_json::Value`.
+//! WebAssembly package's path, natively: the one-pass transcoder), the same
+//! through the tree walk alone (`text_to_text_tree`, the path before the
+//! transcoder and still the one of documents that fail), and from and to
+//! `serde_json::Value`.
 //!
 //! `cargo bench -p onelastai-models` (divan prints the items/s per collection).
 
@@ -22,6 +25,24 @@ fn example(c: Collection) -> Vec<u8> {
 
 #[divan::bench(args = Collection::ALL.map(Collection::name))]
 fn text_to_text(bencher: divan::Bencher, name: &str) {
+    let c = Collection::from_name(name).unwrap_or_else(|| panic!("{name}"));
+    let text = String::from_utf8(example(c)).unwrap_or_default();
+    let now = Date::from_millis(1_705_314_600_000).unwrap_or_else(|| unreachable!());
+    let run = |text: &str| {
+        let mut out = String::with_capacity(1024);
+        c.transcode(text, now, &mut out).then_some(out)
+    };
+    assert!(
+        run(&text).is_some(),
+        "{name}: the spec example must be valid and transcoded"
+    );
+    bencher
+        .counter(divan::counter::ItemsCount::new(1usize))
+        .bench(|| run(divan::black_box(&text)));
+}
+
+#[divan::bench(args = Collection::ALL.map(Collection::name))]
+fn text_to_text_tree(bencher: divan::Bencher, name: &str) {
     let c = Collection::from_name(name).unwrap_or_else(|| panic!("{name}"));
     let text = String::from_utf8(example(c)).unwrap_or_default();
     let now = Date::from_millis(1_705_314_600_000).unwrap_or_else(|| unreachable!());

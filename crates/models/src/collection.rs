@@ -106,6 +106,15 @@ impl Collection {
         engine::validate_json_with(self.schema(), input, now, options)
     }
 
+    /// The normalised document of `text` (which `JSON.stringify` wrote)
+    /// appended to `out` as JSON text, in one pass, when it passes; `false`,
+    /// `out` unchanged, when it fails or may fail: then
+    /// [`Collection::validate_json_with`] on its tree gives the errors (and,
+    /// for a document that passes, the same text). See [`engine::transcode`].
+    pub fn transcode(self, text: &str, now: Date, out: &mut String) -> bool {
+        engine::transcode(self.schema(), text, now, out)
+    }
+
     /// The errors of one path alone, for live form feedback; `context` is the
     /// rest of the document when a rule depends on other fields.
     pub fn validate_path(

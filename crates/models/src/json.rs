@@ -182,11 +182,13 @@ pub fn parse_stringified(text: &str) -> Result<Json<'_>, ParseError> {
     Parser::new(text, true).document()
 }
 
-struct Parser<'a> {
+pub(crate) struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
-    i: usize,
-    depth: usize,
+    /// The cursor: a byte offset in `text`.
+    pub(crate) i: usize,
+    /// Arrays and objects open around the cursor.
+    pub(crate) depth: usize,
     /// Text `JSON.stringify` wrote ([`parse_stringified`]): no search for
     /// repeated keys, lone surrogate escapes read as U+FFFD.
     stringified: bool,
@@ -199,7 +201,7 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(text: &'a str, stringified: bool) -> Self {
+    pub(crate) fn new(text: &'a str, stringified: bool) -> Self {
         Parser {
             text,
             bytes: text.as_bytes(),
@@ -228,12 +230,12 @@ impl<'a> Parser<'a> {
     }
 
     #[inline(always)]
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.i).copied()
     }
 
     #[inline(always)]
-    fn whitespace(&mut self) {
+    pub(crate) fn whitespace(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.i += 1;
         }
@@ -248,7 +250,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self) -> Result<Json<'a>, ParseError> {
+    pub(crate) fn value(&mut self) -> Result<Json<'a>, ParseError> {
         self.whitespace();
         match self.peek() {
             Some(b'{') => self.nested(Self::object),
@@ -274,6 +276,125 @@ impl<'a> Parser<'a> {
         let v = f(self);
         self.depth -= 1;
         v
+    }
+
+    /// Moves past one value, refusing what [`Parser::value`] refuses,
+    /// without building it: how the transcoder (`engine/transcode.rs`)
+    /// finds where the values of an object start. Strings without escapes,
+    /// numbers and literals cost no allocation; a string with escapes is
+    /// read as `value` reads it. A loop, not a recursion: nesting costs one
+    /// bit of `objects` per level.
+    pub(crate) fn skip(&mut self) -> Result<(), ParseError> {
+        // Bit 0 is the innermost container opened here: 1 for an object.
+        // `MAX_DEPTH` < 128 levels fit.
+        let mut objects: u128 = 0;
+        let mut open = 0usize;
+        loop {
+            // Before a value.
+            self.whitespace();
+            match self.peek() {
+                Some(b'"') => self.skip_string()?,
+                Some(c @ (b'{' | b'[')) => {
+                    if self.depth == MAX_DEPTH {
+                        return Err(self.error("nested too deeply"));
+                    }
+                    self.depth += 1;
+                    self.i += 1;
+                    let is_object = c == b'{';
+                    objects = (objects << 1) | u128::from(is_object);
+                    open += 1;
+                    self.whitespace();
+                    let close = if is_object { b'}' } else { b']' };
+                    if self.peek() != Some(close) {
+                        if is_object {
+                            self.key()?;
+                        }
+                        continue;
+                    }
+                }
+                _ => {
+                    self.value()?;
+                }
+            }
+            // After a value, or on the bracket that closes an empty container.
+            loop {
+                if open == 0 {
+                    return Ok(());
+                }
+                self.whitespace();
+                let in_object = objects & 1 == 1;
+                match (self.peek(), in_object) {
+                    (Some(b','), _) => {
+                        self.i += 1;
+                        if in_object {
+                            self.whitespace();
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    (Some(b'}'), true) | (Some(b']'), false) => {
+                        self.i += 1;
+                        self.depth -= 1;
+                        open -= 1;
+                        objects >>= 1;
+                    }
+                    (_, true) => return Err(self.error("expected `,` or `}`")),
+                    (_, false) => return Err(self.error("expected `,` or `]`")),
+                }
+            }
+        }
+    }
+
+    /// The text being read.
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// With the cursor on a string without escapes: moves past it and
+    /// returns where it ends (after its closing quote). Anything else: 0,
+    /// the cursor unmoved.
+    pub(crate) fn plain_string(&mut self) -> usize {
+        if self.peek() != Some(b'"') {
+            return 0;
+        }
+        let close = find_special(self.bytes, self.i + 1);
+        if self.bytes.get(close) != Some(&b'"') {
+            return 0;
+        }
+        self.i = close + 1;
+        self.i
+    }
+
+    /// A key and its colon, skipped; the cursor on the key's quote.
+    fn key(&mut self) -> Result<(), ParseError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a key"));
+        }
+        self.skip_string()?;
+        self.whitespace();
+        if self.peek() != Some(b':') {
+            return Err(self.error("expected `:`"));
+        }
+        self.i += 1;
+        Ok(())
+    }
+
+    /// A string, skipped; the cursor on its opening quote.
+    fn skip_string(&mut self) -> Result<(), ParseError> {
+        let open = self.i;
+        self.i = find_special(self.bytes, open + 1);
+        match self.peek() {
+            Some(b'"') => {
+                self.i += 1;
+                Ok(())
+            }
+            Some(b'\\') => {
+                self.i = open;
+                self.string().map(drop)
+            }
+            Some(_) => Err(self.error("control character in string")),
+            None => Err(self.error("unterminated string")),
+        }
     }
 
     fn object(&mut self) -> Result<Json<'a>, ParseError> {
@@ -337,7 +458,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A string, the cursor on its opening quote.
-    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
         self.i += 1;
         let start = self.i;
         // Fast path: no escapes, the text is borrowed as it is (it is UTF-8 already).

@@ -1,5 +1,6 @@
 //! Spec section 1, User Management: `users` and `usersessions`.
 
+use crate::engine::CrossFieldCheck;
 use crate::json::{self, Json, Object};
 use crate::{js, model, Date, FieldError, ObjectId};
 
@@ -7,7 +8,7 @@ use crate::{js, model, Date, FieldError, ObjectId};
 #[model(
     collection = "users",
     timestamps,
-    check = user_pre_save,
+    check = USER_PRE_SAVE,
     owner = "id",
     read = owner,
     create = admin,
@@ -177,6 +178,18 @@ pub const TOO_FEW_BACKUP_CODES: &str = "Two-factor enabled users must have at le
 /// The spec's `userSchema.pre('save')` rules, run at validation time so a
 /// form learns them before saving (see COMPATIBILITY.md). All of them are
 /// reported, not only the first.
+const USER_PRE_SAVE: CrossFieldCheck = CrossFieldCheck {
+    reads: &[
+        "email",
+        "authMethod",
+        "password",
+        "twoFactorEnabled",
+        "backupCodes",
+    ],
+    run: user_pre_save,
+};
+
+/// [`USER_PRE_SAVE`]'s rule.
 fn user_pre_save(doc: &Object<'_>) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let field = |name: &str| json::get(doc, name);

@@ -116,7 +116,7 @@ pub fn boolean<'a>(v: &Json<'a>) -> Cast<'a> {
 /// Only where no field can overflow into the next (days up to 28, hours up
 /// to 23, ...); anything else is `None` and goes through [`Date::parse`],
 /// which reads these strings as the same date.
-fn canonical_iso(s: &str) -> Option<Date> {
+pub(crate) fn canonical_iso(s: &str) -> Option<Date> {
     const SHAPE: &[u8; 24] = b"0000-00-00T00:00:00.000Z";
     if s.len() != SHAPE.len() {
         return None;
@@ -233,6 +233,9 @@ mod tests {
             if let Some(d) = canonical_iso(&s) {
                 taken += 1;
                 assert_eq!(Some(d), Date::parse(&s), "{s}");
+                // The transcoder copies these strings as they came: they
+                // must be what `toISOString()` writes for their date.
+                assert_eq!(d.to_iso_string(), s);
             }
             let expected = Date::parse(&s).map(Json::Date).ok_or(NotCastable);
             let n = js::string_to_number(&s);

@@ -10,9 +10,11 @@
 
 pub mod cast;
 mod error;
+mod transcode;
 mod walk;
 
 pub use error::{ErrorKind, FieldError};
+pub use transcode::transcode;
 pub use walk::{
     validate, validate_json, validate_json_with, validate_path, Options, PathError, Rejection,
 };
@@ -38,8 +40,30 @@ pub trait FieldType {
     const KIND: Kind;
 }
 
-/// A cross-field rule over the cast document; returns the errors it finds.
-pub type CrossFieldCheck = fn(&crate::json::Object<'_>) -> Vec<FieldError>;
+/// A cross-field rule over the cast document (the spec's `pre('save')`
+/// checks): the errors it finds.
+#[derive(Debug, Clone, Copy)]
+pub struct CrossFieldCheck {
+    /// The top-level fields the rule reads. It is given these alone (those
+    /// of them the document has), by the tree walk and by the transcoder,
+    /// which never builds the rest: a field it reads and does not list is
+    /// absent to it, everywhere alike, and the vectors show it.
+    pub reads: &'static [&'static str],
+    /// The rule.
+    pub run: fn(&crate::json::Object<'_>) -> Vec<FieldError>,
+}
+
+impl CrossFieldCheck {
+    /// Runs the rule on the fields of `doc` it reads.
+    pub fn run_on(&self, doc: &crate::json::Object<'_>) -> Vec<FieldError> {
+        let read: crate::json::Object<'_> = doc
+            .iter()
+            .filter(|(k, _)| self.reads.contains(&k.as_ref()))
+            .cloned()
+            .collect();
+        (self.run)(&read)
+    }
+}
 
 /// The schema of a collection, a nested object or an array subdocument.
 #[derive(Debug)]

@@ -72,7 +72,7 @@ pub fn validate_json_with<'a>(
     let out = walk.object(schema, Some(input));
     // The cross-field rules read the whole document: a truncated walk has none.
     if let (Some(check), false) = (schema.check, walk.truncated) {
-        for mut e in check(&out) {
+        for mut e in check.run_on(&out) {
             if walk.errors.iter().any(|x| x.path == e.path) {
                 continue;
             }
@@ -216,17 +216,17 @@ fn set_path<'a>(doc: &mut Json<'a>, path: &[&str], value: Json<'a>) {
     set_path(slot, rest, value);
 }
 
-struct Walker {
+pub(super) struct Walker {
     /// The clock of `Date.now` defaults.
     now: Date,
-    errors: Vec<FieldError>,
+    pub(super) errors: Vec<FieldError>,
     /// The full dotted path of the value being walked.
     path: String,
     /// Where the path relative to the innermost (sub)document starts: Mongoose
     /// words messages with that relative path (`Path `size` is required.`).
     rel_start: usize,
     /// Nesting depth of plain nested objects inside the current (sub)document.
-    depth: usize,
+    pub(super) depth: usize,
     /// Defaults apply (not below a nested object that was ignored).
     defaults: bool,
     /// Errors kept at most; past it the walk winds down.
@@ -246,6 +246,24 @@ struct Walker {
 }
 
 impl Walker {
+    /// A walker for single values of a document that is not walked as a
+    /// whole (the transcoder's, `transcode.rs`): no path, so its errors
+    /// name no path; they only say that the value fails.
+    pub(super) fn detached(now: Date) -> Self {
+        Walker {
+            now,
+            errors: Vec::new(),
+            max_errors: usize::MAX,
+            truncated: false,
+            path: String::new(),
+            rel_start: 0,
+            depth: 0,
+            defaults: true,
+            secret: false,
+            cast_only: false,
+        }
+    }
+
     /// Runs `f` with `name` appended to the current path.
     fn at<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> T) -> T {
         let len = self.path.len();
@@ -370,7 +388,12 @@ impl Walker {
     }
 
     /// One path: `None` when it ends up absent from the document.
-    fn value<'a>(&mut self, kind: &Kind, rules: &Rules, v: Option<&Json<'a>>) -> Option<Json<'a>> {
+    pub(super) fn value<'a>(
+        &mut self,
+        kind: &Kind,
+        rules: &Rules,
+        v: Option<&Json<'a>>,
+    ) -> Option<Json<'a>> {
         let defaulted;
         let v = match (v, rules.default) {
             (None, Some(d)) if self.defaults => {
@@ -599,7 +622,12 @@ impl Walker {
         (!failed).then_some(Json::Object(out))
     }
 
-    fn scalar<'a>(&mut self, kind: &Kind, rules: &Rules, v: Option<&Json<'a>>) -> Option<Json<'a>> {
+    pub(super) fn scalar<'a>(
+        &mut self,
+        kind: &Kind,
+        rules: &Rules,
+        v: Option<&Json<'a>>,
+    ) -> Option<Json<'a>> {
         let Some(v) = v else {
             if rules.required {
                 self.required();

@@ -1,0 +1,418 @@
+//! One pass from the text `JSON.stringify` wrote to the normalised
+//! document's JSON text, without building either tree: the WebAssembly
+//! package's `validate` path for the documents that pass.
+//!
+//! [`transcode`] reads each object twice: once to find where each declared
+//! field's value starts (the values are skipped, unknown keys ignored), then
+//! in the schema's order to cast, set, default and check each value and
+//! write it. Only what passes is written; the first value that would be an
+//! error, and every case Mongoose decides by looking around (a dotted key, a
+//! repeated key), makes it give up, and the caller walks the tree
+//! ([`super::validate_json_with`]), which finds every error and words it.
+//! Scalars go through the tree walk's own [`Walker::scalar`], and every
+//! value the transcoder does not read itself (Mixed and Map values, nested
+//! objects given as something else, arrays holding what their type does
+//! not) is read as a tree and handed to [`Walker::value`]: there is one
+//! copy of Mongoose's rules, and this module only decides the order.
+//!
+//! Measured before choosing (`cargo bench -p onelastai-models --bench
+//! validate`, native, spec examples): see the bench's `text_to_text` against
+//! `text_to_text_tree`.
+
+use super::walk::Walker;
+use super::{Kind, Rules, Schema};
+use crate::json::{self, Json, Object, Parser, MAX_DEPTH};
+use crate::{js, Date};
+use std::ops::Range;
+
+/// The most fields a schema may declare for the transcoder to read it (the
+/// positions of an object's values are kept on the stack); a larger schema
+/// takes the tree walk. The spec's largest, `users`, has 35.
+const MAX_FIELDS: usize = 62;
+
+/// A field with no value in the input.
+const ABSENT: usize = usize::MAX;
+
+/// Appends the normalised document of `text` under `schema` to `out` and
+/// returns `true`, or leaves `out` as it was and returns `false` when the
+/// document fails (or may fail) a rule: the caller then validates the tree
+/// of `text`, which gives the same document when this one passes.
+///
+/// `text` must be what `JSON.stringify` writes (see
+/// [`json::parse_stringified`]): its objects never repeat a key.
+pub fn transcode(schema: &Schema, text: &str, now: Date, out: &mut String) -> bool {
+    let start = out.len();
+    let mut t = Transcoder {
+        p: Parser::new(text, true),
+        walker: Walker::detached(now),
+    };
+    let done = t.document(schema, text.len(), out).is_some();
+    if !done {
+        out.truncate(start);
+    }
+    done
+}
+
+struct Transcoder<'t> {
+    p: Parser<'t>,
+    /// Casts scalars and walks the values read as trees; any error it
+    /// records ends the transcoding.
+    walker: Walker,
+}
+
+/// `None`: give up, the tree walk decides. `Some(false)`: the path ends up
+/// absent from the document (nothing written).
+type Written = Option<bool>;
+
+impl<'t> Transcoder<'t> {
+    fn document(&mut self, schema: &Schema, len: usize, out: &mut String) -> Option<()> {
+        self.p.whitespace();
+        if self.p.peek() != Some(b'{') {
+            return None;
+        }
+        let mut spans = schema.check.map(|check| Spans {
+            reads: check.reads,
+            found: Vec::with_capacity(check.reads.len()),
+        });
+        self.object(schema, 0, out, spans.as_mut())?;
+        self.p.whitespace();
+        if self.p.i != len {
+            return None;
+        }
+        // The cross-field rules read the top-level values they name, read
+        // back from what was written.
+        if let (Some(check), Some(spans)) = (schema.check, spans) {
+            let mut doc: Object<'_> = Vec::with_capacity(spans.found.len());
+            for (name, span) in spans.found {
+                let value = json::parse_stringified(out.get(span)?).ok()?;
+                doc.push((name.into(), value));
+            }
+            if !(check.run)(&doc).is_empty() {
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    /// An object of `schema`, the cursor on its `{`: its fields in the
+    /// schema's order (`_id` first and `__v` last, as the walk writes them).
+    /// `depth` is the walk's: nested objects inside the current
+    /// (sub)document. `Some(false)` when it has no field, which
+    /// `minimize` removes from a nested object. With `spans`, where the
+    /// fields a cross-field rule reads were written.
+    fn object(
+        &mut self,
+        schema: &Schema,
+        depth: usize,
+        out: &mut String,
+        spans: Option<&mut Spans>,
+    ) -> Written {
+        let n = schema.fields.len();
+        if n > MAX_FIELDS || self.p.depth == MAX_DEPTH {
+            return None;
+        }
+        let outer = self.p.depth;
+        self.p.depth += 1;
+        self.p.i += 1;
+        // Where each field's value starts: the fields, then `_id`, then `__v`;
+        // and where it ends when it is a string without escapes (else 0).
+        let mut at = [ABSENT; MAX_FIELDS + 2];
+        let mut plain_end = [0; MAX_FIELDS + 2];
+        let (id, version) = (n, n + 1);
+        self.p.whitespace();
+        if self.p.peek() == Some(b'}') {
+            self.p.i += 1;
+        } else {
+            let mut next = 0;
+            loop {
+                self.p.whitespace();
+                if self.p.peek() != Some(b'"') {
+                    return None;
+                }
+                let key = self.p.string().ok()?;
+                // Mongoose sets a dotted key as a path, after the others.
+                if key.contains('.') {
+                    return None;
+                }
+                self.p.whitespace();
+                if self.p.peek() != Some(b':') {
+                    return None;
+                }
+                self.p.i += 1;
+                self.p.whitespace();
+                let slot = match &*key {
+                    "_id" if schema.has_id => Some(id),
+                    "__v" if schema.version_key => Some(version),
+                    key => field_index(schema, key, &mut next),
+                };
+                let skipped = match slot {
+                    Some(slot) if at[slot] != ABSENT => return None,
+                    Some(slot) => {
+                        at[slot] = self.p.i;
+                        plain_end[slot] = self.p.plain_string();
+                        plain_end[slot] != 0
+                    }
+                    None => false,
+                };
+                if !skipped {
+                    self.p.skip().ok()?;
+                }
+                self.p.whitespace();
+                match self.p.peek() {
+                    Some(b',') => self.p.i += 1,
+                    Some(b'}') => {
+                        self.p.i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let end = self.p.i;
+
+        let mut fields = Fields {
+            out,
+            first: true,
+            spans,
+        };
+        fields.out.push('{');
+        let plain = Rules::default();
+        if schema.has_id && at[id] != ABSENT {
+            let value = (at[id], plain_end[id]);
+            self.field(&mut fields, "_id", &Kind::ObjectId, &plain, value, depth)?;
+        }
+        for (i, field) in schema.fields.iter().enumerate() {
+            let value = (at[i], plain_end[i]);
+            self.field(
+                &mut fields,
+                field.name,
+                &field.kind,
+                &field.rules,
+                value,
+                depth,
+            )?;
+        }
+        if schema.version_key && at[version] != ABSENT {
+            let value = (at[version], plain_end[version]);
+            self.field(&mut fields, "__v", &Kind::Number, &plain, value, depth)?;
+        }
+        fields.out.push('}');
+        self.p.i = end;
+        self.p.depth = outer;
+        Some(!fields.first)
+    }
+
+    /// `"name":value` unless the path ends up absent. `value`: where the
+    /// input's value starts ([`ABSENT`]), and where it ends when it is a
+    /// string without escapes (else 0).
+    fn field(
+        &mut self,
+        fields: &mut Fields<'_, '_>,
+        name: &'static str,
+        kind: &Kind,
+        rules: &Rules,
+        (at, plain_end): (usize, usize),
+        depth: usize,
+    ) -> Option<()> {
+        let out = &mut *fields.out;
+        let mark = out.len();
+        if !fields.first {
+            out.push(',');
+        }
+        json::write_str(name, out);
+        out.push(':');
+        let start = out.len();
+        let kept = match self.p.text().get(at..plain_end) {
+            Some(quoted) if plain_end != 0 => kept_as_is(kind, rules, quoted),
+            _ => false,
+        };
+        let written = if kept {
+            out.push_str(self.p.text().get(at..plain_end)?);
+            true
+        } else if at == ABSENT {
+            self.walked(kind, rules, None, depth, out)?
+        } else {
+            self.p.i = at;
+            self.present(kind, rules, depth, out)?
+        };
+        if written {
+            fields.first = false;
+            if let Some(spans) = fields.spans.as_deref_mut() {
+                if spans.reads.contains(&name) {
+                    spans.found.push((name, start..out.len()));
+                }
+            }
+        } else {
+            out.truncate(mark);
+        }
+        Some(())
+    }
+
+    /// A value in the input, the cursor on it.
+    fn present(&mut self, kind: &Kind, rules: &Rules, depth: usize, out: &mut String) -> Written {
+        let at = self.p.i;
+        match (kind, self.p.peek()?) {
+            // A nested object: `minimize` drops it when empty.
+            (Kind::Object(schema), b'{') => self.object(schema, depth + 1, out, None),
+            (Kind::Array(inner), b'[') => match self.array(inner, out)? {
+                Some(()) => Some(true),
+                None => {
+                    self.p.i = at;
+                    self.tree(kind, rules, depth, out)
+                }
+            },
+            (Kind::String | Kind::Enum(_) | Kind::Number, b'{' | b'[')
+            | (Kind::Boolean | Kind::Date | Kind::ObjectId, b'{' | b'[')
+            | (Kind::Object(_) | Kind::Array(_) | Kind::Map(_) | Kind::Mixed, _) => {
+                self.tree(kind, rules, depth, out)
+            }
+            _ => {
+                let v = self.p.value().ok()?;
+                let cast = self.walker.scalar(kind, rules, Some(&v));
+                self.written(cast, out)
+            }
+        }
+    }
+
+    /// An array of subdocuments or of primitives, the cursor on its `[`.
+    /// `Some(None)` for an element the walk must see as a tree (a
+    /// subdocument given as something else, an object or array where a
+    /// primitive belongs): the caller takes the whole array that way.
+    fn array(&mut self, inner: &Kind, out: &mut String) -> Option<Option<()>> {
+        if self.p.depth == MAX_DEPTH {
+            return None;
+        }
+        let mark = out.len();
+        let outer = self.p.depth;
+        self.p.depth += 1;
+        self.p.i += 1;
+        out.push('[');
+        self.p.whitespace();
+        if self.p.peek() == Some(b']') {
+            self.p.i += 1;
+        } else {
+            loop {
+                self.p.whitespace();
+                match (inner, self.p.peek()?) {
+                    // A subdocument: written even when empty.
+                    (Kind::Object(schema), b'{') => {
+                        self.object(schema, 0, out, None)?;
+                    }
+                    (Kind::Object(_), _) | (_, b'{' | b'[') => {
+                        out.truncate(mark);
+                        self.p.depth = outer;
+                        return Some(None);
+                    }
+                    _ => match self.p.value().ok()? {
+                        Json::Null => out.push_str("null"),
+                        v => json::write(&super::cast::scalar(inner, &v).ok()?, out),
+                    },
+                }
+                self.p.whitespace();
+                match self.p.peek() {
+                    Some(b',') => {
+                        self.p.i += 1;
+                        out.push(',');
+                    }
+                    Some(b']') => {
+                        self.p.i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        out.push(']');
+        self.p.depth = outer;
+        Some(Some(()))
+    }
+
+    /// The value at the cursor read as a tree and walked.
+    fn tree(&mut self, kind: &Kind, rules: &Rules, depth: usize, out: &mut String) -> Written {
+        let v = self.p.value().ok()?;
+        self.walked(kind, rules, Some(&v), depth, out)
+    }
+
+    /// [`Walker::value`] on `v` (absent: `None`), written.
+    fn walked(
+        &mut self,
+        kind: &Kind,
+        rules: &Rules,
+        v: Option<&Json<'_>>,
+        depth: usize,
+        out: &mut String,
+    ) -> Written {
+        self.walker.depth = depth;
+        let walked = self.walker.value(kind, rules, v);
+        self.written(walked, out)
+    }
+
+    /// Writes what the walker gave, unless it found an error.
+    fn written(&self, value: Option<Json<'_>>, out: &mut String) -> Written {
+        if !self.walker.errors.is_empty() {
+            return None;
+        }
+        Some(value.is_some_and(|v| {
+            json::write(&v, out);
+            true
+        }))
+    }
+}
+
+/// Whether a string value (`quoted`: its text with its quotes, no escapes
+/// in it) comes through casting, setters and validators unchanged and
+/// valid, so that it can be copied as it is: what most strings of a valid
+/// document do. `false` leaves the decision to the walker.
+fn kept_as_is(kind: &Kind, rules: &Rules, quoted: &str) -> bool {
+    let Some(s) = quoted.get(1..quoted.len() - 1) else {
+        return false;
+    };
+    match kind {
+        Kind::String | Kind::Enum(_) => {
+            let bytes = s.as_bytes();
+            // Each check is the one `Walker::scalar` and `check_rules` make.
+            !(rules.lowercase && (!s.is_ascii() || bytes.iter().any(u8::is_ascii_uppercase)))
+                && !(rules.trim && js::trim(s).len() != s.len())
+                && !(rules.required && s.is_empty())
+                && !matches!(kind, Kind::Enum(values) if !values.contains(&s))
+                && !rules
+                    .maxlength
+                    .is_some_and(|max| s.len() > max && js::utf16_len(s) > max)
+        }
+        // `toISOString()`'s own form of a date it reads as written.
+        Kind::Date => super::cast::canonical_iso(s).is_some(),
+        // The lowercase form of an ObjectId, which the cast keeps.
+        Kind::ObjectId => {
+            s.len() == 24
+                && s.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        }
+        _ => false,
+    }
+}
+
+/// The output of one object being written.
+struct Fields<'o, 's> {
+    out: &'o mut String,
+    /// No field written yet.
+    first: bool,
+    spans: Option<&'s mut Spans>,
+}
+
+/// Where the top-level values a cross-field rule reads were written.
+struct Spans {
+    reads: &'static [&'static str],
+    found: Vec<(&'static str, Range<usize>)>,
+}
+
+/// The index of the field named `key`, trying the one after the last found
+/// first: inputs mostly come in the schema's order.
+fn field_index(schema: &Schema, key: &str, next: &mut usize) -> Option<usize> {
+    let fields = schema.fields;
+    let found = match fields.get(*next) {
+        Some(f) if f.name == key => *next,
+        _ => fields.iter().position(|f| f.name == key)?,
+    };
+    *next = found + 1;
+    Some(found)
+}
