@@ -24,8 +24,9 @@ use syn::{
 
 /// Declares a collection, a nested object, an array subdocument or an enum.
 ///
-/// On a struct: `#[model(collection = "users", timestamps, check = path::to::fn)]`
-/// for a top-level collection, `#[model(subdocument)]` for the item type of
+/// On a struct: `#[model(collection = "users", timestamps, check = PATH)]`
+/// for a top-level collection (`PATH` names an `engine::CrossFieldCheck`:
+/// the fields the rule reads and the rule), `#[model(subdocument)]` for the item type of
 /// an array of subdocuments (gets its own `_id`), plain `#[model]` for a
 /// nested object. Indexes declared with `.index()` in the spec are written
 /// as `#[index("isActive: 1, lastLoginAt: -1")]` / `#[index("id: 1", unique)]`

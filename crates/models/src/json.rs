@@ -182,6 +182,46 @@ pub fn parse_stringified(text: &str) -> Result<Json<'_>, ParseError> {
     Parser::new(text, true).document()
 }
 
+/// The texts of the items of the array `text` holds, each one JSON text,
+/// found without reading them into trees (for batches: each item is then
+/// validated on its own). Refuses what [`parse_stringified`] refuses, and
+/// anything but an array.
+pub fn array_items(text: &str) -> Result<Vec<&str>, ParseError> {
+    let mut p = Parser::new(text, true);
+    p.whitespace();
+    if p.peek() != Some(b'[') {
+        return Err(p.error("expected an array"));
+    }
+    p.i += 1;
+    p.depth = 1;
+    let mut items = Vec::new();
+    p.whitespace();
+    if p.peek() == Some(b']') {
+        p.i += 1;
+    } else {
+        loop {
+            p.whitespace();
+            let start = p.i;
+            p.skip()?;
+            items.push(p.slice(start, p.i)?);
+            p.whitespace();
+            match p.peek() {
+                Some(b',') => p.i += 1,
+                Some(b']') => {
+                    p.i += 1;
+                    break;
+                }
+                _ => return Err(p.error("expected `,` or `]`")),
+            }
+        }
+    }
+    p.whitespace();
+    if p.i != text.len() {
+        return Err(p.error("trailing characters"));
+    }
+    Ok(items)
+}
+
 pub(crate) struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -940,6 +980,61 @@ mod tests {
             d.map(|d| d.to_text()),
             Some("\"2024-01-15T10:30:00.000Z\"".into())
         );
+    }
+
+    /// `array_items` finds the items `parse_stringified` reads, and
+    /// refuses what it refuses; `skip`, under it, is checked the same way.
+    #[test]
+    fn array_items_are_the_items_the_reader_reads() {
+        let texts = [
+            "[]",
+            " [ ] ",
+            "[1]",
+            "[1,\"a\",null,true,false,-0.5e3]",
+            "[{}, [], {\"a\":[1,{\"b\":\"c\\\"\"}]}, [[[]]], \"\\u00e9\"]",
+            "[{\"a\":1,\"a\":2}]",
+        ];
+        for text in texts {
+            let Ok(Json::Array(expected)) = parse_stringified(text) else {
+                panic!("{text}: the reader must read it as an array");
+            };
+            let items = array_items(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let read: Vec<Json> = items
+                .iter()
+                .map(|t| parse_stringified(t).unwrap_or_else(|e| panic!("{t}: {e}")))
+                .collect();
+            assert_eq!(read, expected, "{text}");
+        }
+        let deep = format!("[{}{}]", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let refused = [
+            "",
+            "{}",
+            "1",
+            "[",
+            "[1,]",
+            "[,1]",
+            "[1 2]",
+            "[1]x",
+            "[{\"a\"}]",
+            "[{\"a\":}]",
+            "[{1:2}]",
+            "[{\"a\":1,}]",
+            "[\"\\x\"]",
+            "[tru]",
+            "[01]",
+            "[1.]",
+            "[\"\u{1}\"]",
+            "[[1}]",
+            "[{\"a\":1]]",
+            &deep,
+        ];
+        for text in refused {
+            assert!(
+                !parse_stringified(text).is_ok_and(|v| v.is_array()),
+                "{text}: the reader takes it"
+            );
+            assert!(array_items(text).is_err(), "{text}: array_items takes it");
+        }
     }
 
     #[test]

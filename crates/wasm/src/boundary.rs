@@ -205,7 +205,8 @@ pub fn write_result_text<T: WriteJson>(
     text.push('}');
 }
 
-fn parse(text: &str) -> Result<JsValue, JsError> {
+/// `JSON.parse(text)`.
+pub fn parse(text: &str) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(text).map_err(|e| JsError::new(&error_message(&e)))
 }
 

@@ -26,7 +26,7 @@ static ALLOCATOR: allocator::SizeClasses = allocator::SizeClasses::new();
 use boundary::{read_date, read_value, write_result, write_value};
 use onelastai_models::json;
 use onelastai_models::subscriptions::{self, Plan, SubscriptionStatus};
-use onelastai_models::{engine, Collection, Date};
+use onelastai_models::{engine, Collection, Date, FieldError};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -252,25 +252,26 @@ fn validate_document(
     let (now, limits) = read_options(options)?;
     let keep_value = answer != Answer::Verdict;
     let written = boundary::with_text(input, "", |text| {
-        let doc = boundary::parse_text(text, "")?;
-        let docs = match (&doc, answer) {
-            (json::Json::Array(docs), Answer::Many) => Some(docs.as_slice()),
-            (_, Answer::Many) => return Ok(Ok(JsValue::UNDEFINED)),
-            _ => None,
-        };
-        Ok(boundary::written(|out| match docs {
-            Some(docs) => {
+        let mut out = String::with_capacity(1024);
+        match (text, answer) {
+            (Some(text), Answer::Many) => {
+                // Each item on its own: most take the transcoder.
+                let Ok(items) = json::array_items(text) else {
+                    return Ok(Ok(JsValue::UNDEFINED));
+                };
                 out.push('[');
-                for (i, doc) in docs.iter().enumerate() {
+                for (i, item) in items.into_iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
-                    validate_into(collection, doc, now, &limits, true, out);
+                    validate_text_into(collection, Some(item), now, &limits, true, &mut out)?;
                 }
                 out.push(']');
             }
-            None => validate_into(collection, &doc, now, &limits, keep_value, out),
-        }))
+            (None, Answer::Many) => return Ok(Ok(JsValue::UNDEFINED)),
+            (text, _) => validate_text_into(collection, text, now, &limits, keep_value, &mut out)?,
+        }
+        Ok(boundary::parse(&out))
     });
     match written {
         Ok(Ok(written)) => written,
@@ -283,6 +284,37 @@ fn validate_document(
             write_result::<json::Json>(&Err(refused), keep_value)
         }
     }
+}
+
+/// Validates the document `text` holds (`None`: `undefined`, read as
+/// `null`) and appends the result as JSON text: in one pass when it passes
+/// ([`Collection::transcode`]), else through its tree, which finds the
+/// errors. `Err` when the text cannot be read as a document.
+fn validate_text_into(
+    collection: Collection,
+    text: Option<&str>,
+    now: Date,
+    limits: &engine::Options,
+    keep_value: bool,
+    out: &mut String,
+) -> Result<(), Box<FieldError>> {
+    if let Some(text) = text {
+        let mark = out.len();
+        out.push_str("{\"ok\":true,\"value\":");
+        if collection.transcode(text, now, out) {
+            if keep_value {
+                out.push('}');
+            } else {
+                out.truncate(mark);
+                out.push_str("{\"ok\":true}");
+            }
+            return Ok(());
+        }
+        out.truncate(mark);
+    }
+    let doc = boundary::parse_text(text, "")?;
+    validate_into(collection, &doc, now, limits, keep_value, out);
+    Ok(())
 }
 
 /// Validates `doc` and appends the result as JSON text.
