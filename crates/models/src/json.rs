@@ -405,6 +405,83 @@ impl<'a> Parser<'a> {
         self.i
     }
 
+    /// Where the value at the cursor ends when this reader and [`write`]
+    /// would give back its very text (so it can be copied as it is), the
+    /// cursor then moved past it: no whitespace, no escape, numbers in
+    /// JavaScript's own form, no empty object, at most `max_depth` (< 128)
+    /// levels of nesting. `None`, the cursor unmoved, for anything else.
+    /// The value must be one [`Parser::skip`] took: its grammar is not
+    /// checked again.
+    pub(crate) fn verbatim(&mut self, max_depth: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        let string_end = |i: usize| {
+            let close = find_special(bytes, i + 1);
+            (bytes.get(close) == Some(&b'"')).then_some(close + 1)
+        };
+        let mut i = self.i;
+        // Bit 0 is the innermost container: 1 for an object.
+        let mut objects: u128 = 0;
+        let mut depth = 0usize;
+        loop {
+            // On a value.
+            match *bytes.get(i)? {
+                b'"' => i = string_end(i)?,
+                c @ (b'{' | b'[') => {
+                    depth += 1;
+                    i += 1;
+                    let next = *bytes.get(i)?;
+                    if depth > max_depth.min(127) || (c == b'{' && next == b'}') {
+                        return None;
+                    }
+                    objects = (objects << 1) | u128::from(c == b'{');
+                    if c == b'{' {
+                        // A key and its colon.
+                        i = string_end(i)?;
+                        if bytes.get(i) != Some(&b':') {
+                            return None;
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    if next != b']' {
+                        continue;
+                    }
+                }
+                b't' => i += 4,
+                b'f' => i += 5,
+                b'n' => i += 4,
+                _ => i = canonical_number(bytes, i)?,
+            }
+            // After a value (or on the `]` of an empty array): close what
+            // ends here, or go on to the next one.
+            loop {
+                if depth == 0 {
+                    self.i = i;
+                    return Some(i);
+                }
+                match *bytes.get(i)? {
+                    b',' => {
+                        i += 1;
+                        if objects & 1 == 1 {
+                            i = string_end(i)?;
+                            if bytes.get(i) != Some(&b':') {
+                                return None;
+                            }
+                            i += 1;
+                        }
+                        break;
+                    }
+                    b'}' | b']' => {
+                        i += 1;
+                        depth -= 1;
+                        objects >>= 1;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+
     /// A key and its colon, skipped; the cursor on the key's quote.
     fn key(&mut self) -> Result<(), ParseError> {
         if self.peek() != Some(b'"') {
@@ -665,6 +742,26 @@ impl<'a> Parser<'a> {
             .get(from..to)
             .ok_or_else(|| self.error("invalid UTF-8 boundary"))
     }
+}
+
+/// The end of the number at `i` when [`write_number`] writes it back as
+/// it is (JavaScript's own form: `JSON.stringify`'s); `None` otherwise.
+fn canonical_number(bytes: &[u8], i: usize) -> Option<usize> {
+    let len = bytes[i..]
+        .iter()
+        .position(|b| !matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+        .unwrap_or(bytes.len() - i);
+    let token = std::str::from_utf8(&bytes[i..i + len]).ok()?;
+    let digits = token.strip_prefix('-').unwrap_or(token);
+    // Integers of up to 15 digits are their own form, but for `-0` (written `0`).
+    let plain =
+        !digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit());
+    if plain && token != "-0" {
+        return Some(i + len);
+    }
+    let mut written = String::with_capacity(24);
+    write_number(token.parse().ok()?, &mut written);
+    (written == token).then_some(i + len)
 }
 
 /// Appends one ASCII byte: a `Vec<u8>` push, without `String::push`'s

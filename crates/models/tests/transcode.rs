@@ -199,3 +199,61 @@ fn text_the_reader_refuses_is_never_transcoded() {
     )
     .is_some());
 }
+
+/// Mixed values are copied as they came when the walk would write the same
+/// text; on a table of values near each condition (numbers not in
+/// JavaScript's form, escapes, empty objects, nesting at the limit), the
+/// copy and the walk agree, and the plain ones are copied.
+#[test]
+fn mixed_values_copied_as_they_came_are_what_the_walk_writes() {
+    let now = Date::parse_iso("2024-01-15T10:30:00.000Z").unwrap_or_else(|| unreachable!());
+    let nested = |levels: usize| format!("{}1{}", "[".repeat(levels), "]".repeat(levels));
+    let values = [
+        // (the value's text, whether the transcoder must take it)
+        ("1", true),
+        ("-12.5", true),
+        ("1e+21", true),
+        ("1e-7", true),
+        ("123456789012345", true),
+        ("\"x\"", true),
+        ("true", true),
+        ("[]", true),
+        ("[1,\"a\",[],[{\"b\":false}]]", true),
+        (
+            "{\"openai\":{\"apiKey\":\"\",\"model\":\"gpt-4\",\"enabled\":true}}",
+            true,
+        ),
+        (&nested(100), true),
+        // Written otherwise by the walk, or removed, or refused: the tree decides.
+        // `value` is required: `null` is an error.
+        ("null", false),
+        ("-0", false),
+        ("1.0", false),
+        ("1E21", false),
+        ("1e21", false),
+        ("0.10", false),
+        ("1234567890123456789", false),
+        ("{}", false),
+        ("{\"a\":{}}", false),
+        ("[{}]", false),
+        ("\"a\\nb\"", false),
+        ("\"\\u0041\"", false),
+        ("{\"a\\\"\":1}", false),
+        ("[ 1]", false),
+        (&nested(101), false),
+    ];
+    let mut tally = Tally::default();
+    for (value, taken) in values {
+        let text = format!("{{\"key\":\"k\",\"value\":{value}}}");
+        let walk = walked(Collection::AppConfigs, &text, now);
+        let fast = transcoded(Collection::AppConfigs, &text, now);
+        if let Some(fast) = &fast {
+            assert_eq!(Some(fast), walk.as_ref(), "{text}");
+        }
+        if taken {
+            assert!(fast.is_some(), "{text}: plain, it must be copied");
+        }
+        tally.compared += 1;
+    }
+    assert_eq!(tally.compared, values.len());
+}

@@ -66,26 +66,108 @@ function inputToJson(value) {
 }
 
 const encoder = new TextEncoder();
-/** The text `stageInput` prepared, until `takeInput` copies it into WebAssembly memory. */
+/** The text `stageInput` kept, until `takeInput` writes it into WebAssembly memory. */
 let staged = '';
+/** The module's `WebAssembly.Memory` (`useMemory`). */
+let memory;
+/** A view of Rust's input buffer, kept while the buffer and the memory stay the same. */
+let view;
 
-/**
- * `inputToJson(value)`, kept here for `takeInput`; returns its length in
- * UTF-16 units (its UTF-8 form is at most three bytes per unit), or `undefined` when
- * the value has no JSON text. Copying the text with one `encodeInto` call
- * is several times faster than wasm-bindgen's character-by-character string
- * argument, which cost as much as `JSON.stringify` itself.
- */
-export function stageInput(value) {
-  const text = inputToJson(value);
-  if (text === undefined) return undefined;
-  staged = text;
-  return text.length;
+/** Receives the module's memory, once, before the first `stageInput`. */
+export function useMemory(wasmMemory) {
+  memory = wasmMemory;
 }
 
-/** Writes the staged text as UTF-8 into `into` (a view of WebAssembly memory); returns the bytes written. */
-export function takeInput(into) {
-  const { written } = encoder.encodeInto(staged, into);
+/** The `cap` bytes at `ptr` of WebAssembly memory. */
+function bytesAt(ptr, cap) {
+  if (view === undefined || view.byteOffset !== ptr || view.byteLength !== cap || view.buffer !== memory.buffer) {
+    view = new Uint8Array(memory.buffer, ptr, cap);
+  }
+  return view;
+}
+
+/** What `inputToJson` threw, until `takeThrown`. */
+let thrown;
+
+/** What `inputToJson` threw in the last `stageInput`. */
+export function takeThrown() {
+  const error = thrown;
+  thrown = undefined;
+  return error;
+}
+
+/**
+ * `inputToJson(value)` written as UTF-8 into the `cap` bytes at `ptr`, when
+ * it fits for sure (three bytes per UTF-16 unit), in the same call: returns
+ * the bytes written. Otherwise keeps it for `takeInput` and returns -1 minus
+ * its length in UTF-16 units; NaN when the value has no JSON text;
+ * -Infinity when `JSON.stringify` threw (a cycle, a throwing `toJSON`; see
+ * `takeThrown`). Copying
+ * the text with one `encodeInto` is several times faster than wasm-bindgen's
+ * character-by-character string argument, which cost as much as
+ * `JSON.stringify` itself; writing it in this call, into a view kept from
+ * call to call, spares a second call and a new view (measured 2026-11-30:
+ * 516 to ns per tiny document, see crates/wasm/src/boundary.rs).
+ */
+export function stageInput(value, ptr, cap) {
+  let text;
+  try {
+    text = inputToJson(value);
+  } catch (error) {
+    thrown = error;
+    return -Infinity;
+  }
+  if (text === undefined) return NaN;
+  if (text.length * 3 <= cap) return encoder.encodeInto(text, bytesAt(ptr, cap)).written;
+  staged = text;
+  return -1 - text.length;
+}
+
+/** Writes the kept text as UTF-8 into the `cap` bytes at `ptr`; returns the bytes written. */
+export function takeInput(ptr, cap) {
+  const { written } = encoder.encodeInto(staged, bytesAt(ptr, cap));
   staged = '';
   return written;
+}
+
+/** The last `options.now` string and its epoch milliseconds, as Rust read it. */
+let lastNow;
+let lastNowMillis;
+
+/**
+ * `options.now` as epoch milliseconds: `Date.now()` when absent, a Date's
+ * time (NaN when invalid), a number as given, the string of the last call's
+ * date. NaN where Rust reads it (a new string, anything else, options that
+ * are not an object): reading a caller's options from Rust cost about ten
+ * calls across the boundary.
+ */
+export function nowOf(options) {
+  if (options === undefined || options === null) return Date.now();
+  if (typeof options !== 'object') return NaN;
+  const now = options.now;
+  if (now === undefined) return Date.now();
+  if (now === lastNow) return lastNowMillis;
+  if (now instanceof Date) return now.getTime();
+  return typeof now === 'number' ? now : NaN;
+}
+
+/** Remembers what Rust read an `options.now` string as. */
+export function rememberNow(now, millis) {
+  lastNow = now;
+  lastNowMillis = millis;
+}
+
+/**
+ * `options.maxErrors`: 0 when absent, -1 for what no count can be (not a
+ * number, below 1), else the number (Rust checks that it is an integer).
+ */
+export function maxErrorsOf(options) {
+  const max = options === undefined || options === null ? undefined : options.maxErrors;
+  if (max === undefined) return 0;
+  return typeof max === 'number' && max >= 1 ? max : -1;
+}
+
+/** `JSON.parse` of the text Rust wrote, which is always JSON. */
+export function parseJson(text) {
+  return JSON.parse(text);
 }

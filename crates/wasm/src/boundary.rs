@@ -28,15 +28,48 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/src/boundary.js")]
 extern "C" {
-    /// `JSON.stringify` with the rewrites of `boundary.js`, kept in
-    /// JavaScript: its length in UTF-16 units, `None` for no text; throws
-    /// what `JSON.stringify` throws.
-    #[wasm_bindgen(catch, js_name = stageInput)]
-    fn stage_input(value: &JsValue) -> Result<Option<u32>, JsValue>;
+    /// Gives `boundary.js` the module's memory, once: it writes the
+    /// caller's text straight into Rust's buffer.
+    #[wasm_bindgen(js_name = useMemory)]
+    fn use_memory(memory: JsValue);
 
-    /// Copies the staged text into `into` as UTF-8; returns the bytes written.
+    /// `JSON.stringify` with the rewrites of `boundary.js`, kept in
+    /// JavaScript, and written as UTF-8 into the `cap` bytes at `ptr` when
+    /// it fits for sure (three bytes per UTF-16 unit): the bytes written.
+    /// Otherwise -1 minus its length in UTF-16 units, the text kept for
+    /// [`take_input`]; NaN for no text; -Infinity when `JSON.stringify`
+    /// threw ([`take_thrown`]). It catches in JavaScript: a `catch` import
+    /// goes through wasm-bindgen's `handleError` on every call.
+    #[wasm_bindgen(js_name = stageInput)]
+    fn stage_input(value: &JsValue, ptr: u32, cap: u32) -> f64;
+
+    /// What `JSON.stringify` threw in the last [`stage_input`].
+    #[wasm_bindgen(js_name = takeThrown)]
+    fn take_thrown() -> JsValue;
+
+    /// Writes the kept text as UTF-8 into the `cap` bytes at `ptr`; returns the bytes written.
     #[wasm_bindgen(js_name = takeInput)]
-    fn take_input(into: &mut [u8]) -> u32;
+    fn take_input(ptr: u32, cap: u32) -> u32;
+
+    /// `options.now` as epoch milliseconds (the caller's clock when
+    /// absent), or NaN where Rust must read it ([`now_option`]). A plain
+    /// `f64`, not an `Option`: wasm-bindgen returns those through memory,
+    /// which cost about 60 ns a call here.
+    #[wasm_bindgen(js_name = nowOf)]
+    fn now_of(options: &JsValue) -> f64;
+
+    /// Remembers the date of an `options.now` string for [`now_of`].
+    #[wasm_bindgen(js_name = rememberNow)]
+    fn remember_now(now: &JsValue, millis: f64);
+
+    /// `options.maxErrors`: 0 when absent, -1 for what no count can be
+    /// (not a number, below 1), else the number.
+    #[wasm_bindgen(js_name = maxErrorsOf)]
+    fn max_errors_of(options: &JsValue) -> f64;
+
+    /// `JSON.parse` of text this crate wrote (always JSON: no `catch`).
+    #[wasm_bindgen(js_name = parseJson)]
+    fn parse_json(text: &str) -> JsValue;
 }
 
 /// Runs `f` on a caller's value as JSON text, `None` for `undefined` (which
@@ -66,21 +99,38 @@ fn read_into<'b>(
     path: &str,
     bytes: &'b mut Vec<u8>,
 ) -> Result<Option<&'b str>, Box<FieldError>> {
-    let units = match stage_input(value) {
-        Ok(Some(units)) => units as usize,
-        Ok(None) => return Ok(None),
-        Err(e) => return Err(unreadable(path, &error_message(&e))),
-    };
-    // A UTF-16 unit is at most three UTF-8 bytes; only growth is zero-filled.
-    if bytes.len() < units * 3 {
-        bytes.resize(units * 3, 0);
+    if !MEMORY_GIVEN.replace(true) {
+        use_memory(wasm_bindgen::memory());
     }
-    let written = take_input(&mut bytes[..units * 3]) as usize;
+    if bytes.is_empty() {
+        bytes.resize(FIRST_BYTES, 0);
+    }
+    let place = |bytes: &mut Vec<u8>| (bytes.as_mut_ptr() as usize as u32, bytes.len() as u32);
+    let (ptr, cap) = place(bytes);
+    let staged = stage_input(value, ptr, cap);
+    let written = if staged == f64::NEG_INFINITY {
+        return Err(unreadable(path, &error_message(&take_thrown())));
+    } else if staged.is_nan() {
+        return Ok(None);
+    } else if staged >= 0.0 {
+        staged as usize
+    } else {
+        // A UTF-16 unit is at most three UTF-8 bytes; only growth is zero-filled.
+        let units = (-1.0 - staged) as usize;
+        if bytes.len() < units * 3 {
+            bytes.resize(units * 3, 0);
+        }
+        let (ptr, cap) = place(bytes);
+        take_input(ptr, cap) as usize
+    };
     // `encodeInto` writes UTF-8 (lone surrogates as U+FFFD); checked all the same.
-    std::str::from_utf8(&bytes[..written])
+    std::str::from_utf8(bytes.get(..written).unwrap_or_default())
         .map(Some)
         .map_err(|_| unreadable(path, "the text is not UTF-8"))
 }
+
+/// The input buffer's first size: most documents fit at once.
+const FIRST_BYTES: usize = 16 << 10;
 
 /// The largest buffer [`with_text`] keeps for the next call.
 const KEPT_BYTES: usize = 1 << 20;
@@ -207,7 +257,7 @@ pub fn write_result_text<T: WriteJson>(
 
 /// `JSON.parse(text)`.
 pub fn parse(text: &str) -> Result<JsValue, JsError> {
-    js_sys::JSON::parse(text).map_err(|e| JsError::new(&error_message(&e)))
+    Ok(parse_json(text))
 }
 
 /// A JavaScript date argument: a `Date`, an ISO 8601 string or epoch milliseconds.
@@ -244,14 +294,9 @@ fn option_at(options: &JsValue, key: &JsValue) -> Result<JsValue, JsError> {
 
 /// `options.maxErrors`: a positive integer, or absent (every error).
 pub fn max_errors_option(options: &JsValue) -> Result<Option<usize>, JsError> {
-    let v = MAX_ERRORS_KEY.with(|key| option_at(options, key))?;
-    if v.is_undefined() {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => {
-            Ok(Some(n as usize))
-        }
+    match max_errors_of(options) {
+        0.0 => Ok(None),
+        n if n >= 1.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(Some(n as usize)),
         _ => Err(JsError::new("options.maxErrors must be a positive integer")),
     }
 }
@@ -259,27 +304,29 @@ pub fn max_errors_option(options: &JsValue) -> Result<Option<usize>, JsError> {
 thread_local! {
     /// [`with_text`]'s buffer between calls.
     static INPUT: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-    /// The key `"maxErrors"`, made a JavaScript string once.
-    static MAX_ERRORS_KEY: JsValue = JsValue::from_str("maxErrors");
     /// The key `"now"`, made a JavaScript string once.
     static NOW_KEY: JsValue = JsValue::from_str("now");
-    /// The last `options.now` string and its date: a caller passes the same
-    /// clock to many calls, and reading it anew (a string copy into
-    /// WebAssembly memory, a parse) cost 5-8% of a small document's `validate`.
-    static LAST_NOW: RefCell<Option<(JsValue, Date)>> = const { RefCell::new(None) };
+    /// `boundary.js` has the module's memory.
+    static MEMORY_GIVEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// `options.now` as a date, the caller's clock when absent.
 pub fn now_option(options: &JsValue) -> Result<Date, JsError> {
+    let invalid = || JsError::new("options.now must be a valid Date or an ISO 8601 date string");
+    // A Date, a number, none, or the string of the last call.
+    let millis = now_of(options);
+    if !millis.is_nan() {
+        return Date::from_js_number(millis).ok_or_else(invalid);
+    }
     let now = NOW_KEY.with(|key| option_at(options, key))?;
     if now.is_undefined() {
         return current_time();
     }
-    let invalid = || JsError::new("options.now must be a valid Date or an ISO 8601 date string");
-    if !now.is_string() {
-        return read_date(&now).ok_or_else(invalid);
+    let date = read_date(&now).ok_or_else(invalid)?;
+    if now.is_string() {
+        remember_now(&now, date.millis() as f64);
     }
-    remember(&LAST_NOW, &now, || read_date(&now)).ok_or_else(invalid)
+    Ok(date)
 }
 
 /// `compute()` for the JavaScript string `key`, or the value remembered for

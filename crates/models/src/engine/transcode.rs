@@ -261,6 +261,17 @@ impl<'t> Transcoder<'t> {
                     self.tree(kind, rules, depth, out)
                 }
             },
+            // A Mixed value the walk would keep as it is, copied; `null`
+            // only where it may be.
+            (Kind::Mixed, c) if !(rules.required && c == b'n') => {
+                match self.p.verbatim(super::walk::MAX_NESTING) {
+                    Some(end) => {
+                        out.push_str(self.p.text().get(at..end)?);
+                        Some(true)
+                    }
+                    None => self.tree(kind, rules, depth, out),
+                }
+            }
             (Kind::String | Kind::Enum(_) | Kind::Number, b'{' | b'[')
             | (Kind::Boolean | Kind::Date | Kind::ObjectId, b'{' | b'[')
             | (Kind::Object(_) | Kind::Array(_) | Kind::Map(_) | Kind::Mixed, _) => {
