@@ -385,6 +385,30 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// After an object's `{`: whether a pair follows (`false`: the object
+    /// is empty, the cursor after its `}`).
+    pub(crate) fn first_pair(&mut self) -> Option<bool> {
+        self.whitespace();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Some(false);
+        }
+        Some(true)
+    }
+
+    /// After a pair's value: whether another pair follows (the cursor after
+    /// the `,`), or the object ends (after its `}`); `None` for neither.
+    pub(crate) fn next_pair(&mut self) -> Option<bool> {
+        self.whitespace();
+        let more = match self.peek()? {
+            b',' => true,
+            b'}' => false,
+            _ => return None,
+        };
+        self.i += 1;
+        Some(more)
+    }
+
     /// The text being read.
     pub(crate) fn text(&self) -> &'a str {
         self.text
@@ -746,7 +770,7 @@ impl<'a> Parser<'a> {
 
 /// The end of the number at `i` when [`write_number`] writes it back as
 /// it is (JavaScript's own form: `JSON.stringify`'s); `None` otherwise.
-fn canonical_number(bytes: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn canonical_number(bytes: &[u8], i: usize) -> Option<usize> {
     let len = bytes[i..]
         .iter()
         .position(|b| !matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))

@@ -25,11 +25,6 @@ use crate::json::{self, Json, Object, Parser, MAX_DEPTH};
 use crate::{js, Date};
 use std::ops::Range;
 
-/// The most fields a schema may declare for the transcoder to read it (the
-/// positions of an object's values are kept on the stack); a larger schema
-/// takes the tree walk. The spec's largest, `users`, has 35.
-const MAX_FIELDS: usize = 62;
-
 /// A field with no value in the input.
 const ABSENT: usize = usize::MAX;
 
@@ -45,6 +40,7 @@ pub fn transcode(schema: &Schema, text: &str, now: Date, out: &mut String) -> bo
     let mut t = Transcoder {
         p: Parser::new(text, true),
         walker: Walker::detached(now),
+        slots: Vec::with_capacity(64),
     };
     let done = t.document(schema, text.len(), out).is_some();
     if !done {
@@ -58,6 +54,11 @@ struct Transcoder<'t> {
     /// Casts scalars and walks the values read as trees; any error it
     /// records ends the transcoding.
     walker: Walker,
+    /// For each field of the objects being read, innermost last: where its
+    /// value starts ([`ABSENT`]) and where it ends when it is a string
+    /// without escapes (else 0). A stack, not an array per object: zeroing
+    /// a fixed array per subdocument showed in the profile.
+    slots: Vec<(usize, usize)>,
 }
 
 /// `None`: give up, the tree walk decides. `Some(false)`: the path ends up
@@ -100,7 +101,122 @@ impl<'t> Transcoder<'t> {
     /// (sub)document. `Some(false)` when it has no field, which
     /// `minimize` removes from a nested object. With `spans`, where the
     /// fields a cross-field rule reads were written.
+    ///
+    /// Read once when its keys come in the schema's order (forms and
+    /// documents this engine wrote do), else twice: first to find where each
+    /// value starts, then in order. Reading twice at every level re-read a
+    /// nested value once per level above it: a third of `tools`' time.
     fn object(
+        &mut self,
+        schema: &Schema,
+        depth: usize,
+        out: &mut String,
+        mut spans: Option<&mut Spans>,
+    ) -> Written {
+        if self.p.depth == MAX_DEPTH {
+            return None;
+        }
+        let (at, mark, outer) = (self.p.i, out.len(), self.p.depth);
+        let found = spans.as_ref().map_or(0, |s| s.found.len());
+        if let Some(written) = self.in_order(schema, depth, out, spans.as_deref_mut())? {
+            return Some(written);
+        }
+        // A key out of order: again from the start, reading twice.
+        self.walker.errors.clear();
+        out.truncate(mark);
+        (self.p.i, self.p.depth) = (at, outer);
+        if let Some(spans) = spans.as_deref_mut() {
+            spans.found.truncate(found);
+        }
+        self.in_two_passes(schema, depth, out, spans)
+    }
+
+    /// [`Transcoder::object`] in one pass: `Some(None)` at the first key
+    /// out of the schema's order (or an `_id` after a field), and where a
+    /// field skipped over fails, which its key later in the object may undo.
+    fn in_order(
+        &mut self,
+        schema: &Schema,
+        depth: usize,
+        out: &mut String,
+        spans: Option<&mut Spans>,
+    ) -> Option<Written> {
+        let outer = self.p.depth;
+        self.p.depth += 1;
+        self.p.i += 1;
+        let mut fields = Fields {
+            out,
+            first: true,
+            spans,
+        };
+        fields.out.push('{');
+        let plain = Rules::default();
+        // The next field to write; where `__v` is, written last.
+        let (mut next, mut hint, mut version) = (0, 0, ABSENT);
+        let mut more = self.p.first_pair()?;
+        while more {
+            let key = self.key()?;
+            let at = self.p.i;
+            match &*key {
+                "_id" if schema.has_id => {
+                    if next > 0 || !fields.first {
+                        return Some(None);
+                    }
+                    let value = (at, self.p.plain_string());
+                    self.field(&mut fields, "_id", &Kind::ObjectId, &plain, value, depth)?;
+                }
+                "__v" if schema.version_key => {
+                    if version != ABSENT {
+                        return None;
+                    }
+                    version = at;
+                    self.p.skip().ok()?;
+                }
+                key => match field_index(schema, key, &mut hint) {
+                    Some(j) if j >= next => {
+                        // Absent unless their keys come later, out of order:
+                        // what fails among them is decided in two passes.
+                        for f in &schema.fields[next..j] {
+                            let gap = (ABSENT, 0);
+                            if self
+                                .field(&mut fields, f.name, &f.kind, &f.rules, gap, depth)
+                                .is_none()
+                            {
+                                return Some(None);
+                            }
+                        }
+                        let f = &schema.fields[j];
+                        let value = (at, self.p.plain_string());
+                        self.field(&mut fields, f.name, &f.kind, &f.rules, value, depth)?;
+                        next = j + 1;
+                    }
+                    Some(_) => return Some(None),
+                    None => self.p.skip().ok()?,
+                },
+            }
+            more = self.p.next_pair()?;
+        }
+        let end = self.p.i;
+        for f in &schema.fields[next..] {
+            self.field(&mut fields, f.name, &f.kind, &f.rules, (ABSENT, 0), depth)?;
+        }
+        if version != ABSENT {
+            self.field(
+                &mut fields,
+                "__v",
+                &Kind::Number,
+                &plain,
+                (version, 0),
+                depth,
+            )?;
+        }
+        fields.out.push('}');
+        (self.p.i, self.p.depth) = (end, outer);
+        Some(Some(!fields.first))
+    }
+
+    /// [`Transcoder::object`] in two passes.
+    fn in_two_passes(
         &mut self,
         schema: &Schema,
         depth: usize,
@@ -108,65 +224,36 @@ impl<'t> Transcoder<'t> {
         spans: Option<&mut Spans>,
     ) -> Written {
         let n = schema.fields.len();
-        if n > MAX_FIELDS || self.p.depth == MAX_DEPTH {
-            return None;
-        }
         let outer = self.p.depth;
         self.p.depth += 1;
         self.p.i += 1;
-        // Where each field's value starts: the fields, then `_id`, then `__v`;
-        // and where it ends when it is a string without escapes (else 0).
-        let mut at = [ABSENT; MAX_FIELDS + 2];
-        let mut plain_end = [0; MAX_FIELDS + 2];
-        let (id, version) = (n, n + 1);
-        self.p.whitespace();
-        if self.p.peek() == Some(b'}') {
-            self.p.i += 1;
-        } else {
-            let mut next = 0;
-            loop {
-                self.p.whitespace();
-                if self.p.peek() != Some(b'"') {
-                    return None;
+        // The fields, then `_id`, then `__v`.
+        let base = self.slots.len();
+        self.slots.resize(base + n + 2, (ABSENT, 0));
+        let (id, version) = (base + n, base + n + 1);
+        let mut hint = 0;
+        let mut more = self.p.first_pair()?;
+        while more {
+            let key = self.key()?;
+            let slot = match &*key {
+                "_id" if schema.has_id => Some(id),
+                "__v" if schema.version_key => Some(version),
+                key => field_index(schema, key, &mut hint).map(|i| base + i),
+            };
+            let skipped = match slot {
+                Some(slot) if self.slots[slot].0 != ABSENT => return None,
+                Some(slot) => {
+                    let start = self.p.i;
+                    let end = self.p.plain_string();
+                    self.slots[slot] = (start, end);
+                    end != 0
                 }
-                let key = self.p.string().ok()?;
-                // Mongoose sets a dotted key as a path, after the others.
-                if key.contains('.') {
-                    return None;
-                }
-                self.p.whitespace();
-                if self.p.peek() != Some(b':') {
-                    return None;
-                }
-                self.p.i += 1;
-                self.p.whitespace();
-                let slot = match &*key {
-                    "_id" if schema.has_id => Some(id),
-                    "__v" if schema.version_key => Some(version),
-                    key => field_index(schema, key, &mut next),
-                };
-                let skipped = match slot {
-                    Some(slot) if at[slot] != ABSENT => return None,
-                    Some(slot) => {
-                        at[slot] = self.p.i;
-                        plain_end[slot] = self.p.plain_string();
-                        plain_end[slot] != 0
-                    }
-                    None => false,
-                };
-                if !skipped {
-                    self.p.skip().ok()?;
-                }
-                self.p.whitespace();
-                match self.p.peek() {
-                    Some(b',') => self.p.i += 1,
-                    Some(b'}') => {
-                        self.p.i += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
+                None => false,
+            };
+            if !skipped {
+                self.p.skip().ok()?;
             }
+            more = self.p.next_pair()?;
         }
         let end = self.p.i;
 
@@ -177,12 +264,12 @@ impl<'t> Transcoder<'t> {
         };
         fields.out.push('{');
         let plain = Rules::default();
-        if schema.has_id && at[id] != ABSENT {
-            let value = (at[id], plain_end[id]);
+        if schema.has_id && self.slots[id].0 != ABSENT {
+            let value = self.slots[id];
             self.field(&mut fields, "_id", &Kind::ObjectId, &plain, value, depth)?;
         }
         for (i, field) in schema.fields.iter().enumerate() {
-            let value = (at[i], plain_end[i]);
+            let value = self.slots[base + i];
             self.field(
                 &mut fields,
                 field.name,
@@ -192,14 +279,34 @@ impl<'t> Transcoder<'t> {
                 depth,
             )?;
         }
-        if schema.version_key && at[version] != ABSENT {
-            let value = (at[version], plain_end[version]);
+        if schema.version_key && self.slots[version].0 != ABSENT {
+            let value = self.slots[version];
             self.field(&mut fields, "__v", &Kind::Number, &plain, value, depth)?;
         }
         fields.out.push('}');
-        self.p.i = end;
-        self.p.depth = outer;
+        self.slots.truncate(base);
+        (self.p.i, self.p.depth) = (end, outer);
         Some(!fields.first)
+    }
+
+    /// A key and its colon, the cursor on its quote, then on the value.
+    /// `None` for a dotted key: Mongoose sets it as a path, after the others.
+    fn key(&mut self) -> Option<std::borrow::Cow<'t, str>> {
+        self.p.whitespace();
+        if self.p.peek() != Some(b'"') {
+            return None;
+        }
+        let key = self.p.string().ok()?;
+        if key.contains('.') {
+            return None;
+        }
+        self.p.whitespace();
+        if self.p.peek() != Some(b':') {
+            return None;
+        }
+        self.p.i += 1;
+        self.p.whitespace();
+        Some(key)
     }
 
     /// `"name":value` unless the path ends up absent. `value`: where the
@@ -222,12 +329,15 @@ impl<'t> Transcoder<'t> {
         json::write_str(name, out);
         out.push(':');
         let start = out.len();
-        let kept = match self.p.text().get(at..plain_end) {
-            Some(quoted) if plain_end != 0 => kept_as_is(kind, rules, quoted),
-            _ => false,
+        let text = self.p.text();
+        let kept = match text.get(at..plain_end) {
+            Some(quoted) if plain_end != 0 => kept_as_is(kind, rules, quoted).then_some(plain_end),
+            _ if at != ABSENT => kept_token(kind, rules, text, at),
+            _ => None,
         };
-        let written = if kept {
-            out.push_str(self.p.text().get(at..plain_end)?);
+        let written = if let Some(end) = kept {
+            out.push_str(text.get(at..end)?);
+            self.p.i = end;
             true
         } else if at == ABSENT {
             self.walked(kind, rules, None, depth, out)?
@@ -399,6 +509,29 @@ fn kept_as_is(kind: &Kind, rules: &Rules, quoted: &str) -> bool {
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         }
         _ => false,
+    }
+}
+
+/// Where a boolean or number at `at` ends when it comes through casting
+/// and validators unchanged and valid (`false` on a Boolean path, a number
+/// in JavaScript's own form within a Number path's bounds), so that it can
+/// be copied as it is. `None` leaves the decision to the walker.
+fn kept_token(kind: &Kind, rules: &Rules, text: &str, at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    match kind {
+        Kind::Boolean if rest.starts_with("true") => Some(at + 4),
+        Kind::Boolean if rest.starts_with("false") => Some(at + 5),
+        Kind::Number if rest.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => {
+            let end = json::canonical_number(text.as_bytes(), at)?;
+            if rules.min.is_some() || rules.max.is_some() {
+                let x: f64 = text.get(at..end)?.parse().ok()?;
+                if rules.min.is_some_and(|min| x < min) || rules.max.is_some_and(|max| x > max) {
+                    return None;
+                }
+            }
+            Some(end)
+        }
+        _ => None,
     }
 }
 
