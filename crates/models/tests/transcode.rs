@@ -257,3 +257,36 @@ fn mixed_values_copied_as_they_came_are_what_the_walk_writes() {
     }
     assert_eq!(tally.compared, values.len());
 }
+
+/// The transcoder writes declared names between quotes as they are: none
+/// may need an escape in JSON.
+#[test]
+fn declared_names_need_no_escape() {
+    use onelastai_models::engine::{Kind, Schema};
+    fn names(schema: &Schema, seen: &mut usize) {
+        for field in schema.fields {
+            let mut written = String::new();
+            json::write_str(field.name, &mut written);
+            assert_eq!(
+                written,
+                format!("\"{}\"", field.name),
+                "{}.{}",
+                schema.name,
+                field.name
+            );
+            *seen += 1;
+            let mut kind = &field.kind;
+            while let Kind::Array(inner) | Kind::Map(inner) = kind {
+                kind = inner;
+            }
+            if let Kind::Object(inner) = kind {
+                names(inner, seen);
+            }
+        }
+    }
+    let mut seen = 0;
+    for c in Collection::ALL {
+        names(c.schema(), &mut seen);
+    }
+    assert!(seen > 200, "{seen} names");
+}

@@ -37,6 +37,8 @@ const ABSENT: usize = usize::MAX;
 /// [`json::parse_stringified`]): its objects never repeat a key.
 pub fn transcode(schema: &Schema, text: &str, now: Date, out: &mut String) -> bool {
     let start = out.len();
+    // The output is about the input's size: grown once, not as it is written.
+    out.reserve(text.len() + 512);
     let mut t = Transcoder {
         p: Parser::new(text, true),
         walker: Walker::detached(now),
@@ -297,7 +299,7 @@ impl<'t> Transcoder<'t> {
             return None;
         }
         let key = self.p.string().ok()?;
-        if key.contains('.') {
+        if key.as_bytes().contains(&b'.') {
             return None;
         }
         self.p.whitespace();
@@ -326,8 +328,10 @@ impl<'t> Transcoder<'t> {
         if !fields.first {
             out.push(',');
         }
-        json::write_str(name, out);
-        out.push(':');
+        // Declared names need no escape.
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\":");
         let start = out.len();
         let text = self.p.text();
         let kept = match text.get(at..plain_end) {
