@@ -5,7 +5,9 @@
 //! the input document as JSON text (one line). Writes one JSON line per case:
 //! `{"valid":true,"output":{...}}` or `{"valid":false,"errors":[{path, kind,
 //! message}, ...]}`, from `Collection::validate_json` on the engine's own
-//! JSON reader, as the package and the server call it.
+//! JSON reader, as the package and the server call it. The package's one-pass
+//! transcoder (`Collection::transcode`) runs on every case too: where it
+//! takes a document, its text must be the walk's, or the case is a fault.
 
 use onelastai_models::{json, Collection, Date, Json};
 use std::io::{BufRead, Write};
@@ -37,10 +39,20 @@ fn answer(head: &str, text: &str) -> String {
         Ok(input) => input,
         Err(e) => return format!("{{\"fault\":{}}}", quote(&format!("input: {e}"))),
     };
+    let mut transcoded = String::new();
+    let taken = collection.transcode(text, now, &mut transcoded);
     match collection.validate_json(&input, now) {
-        Ok(doc) => format!(
-            "{{\"valid\":true,\"output\":{}}}",
-            Json::Object(doc).to_text()
+        Ok(doc) => {
+            let output = Json::Object(doc).to_text();
+            if taken && transcoded != output {
+                let why = format!("the transcoder wrote {transcoded}, the walk {output}");
+                return format!("{{\"fault\":{}}}", quote(&why));
+            }
+            format!("{{\"valid\":true,\"output\":{output}}}")
+        }
+        Err(_) if taken => format!(
+            "{{\"fault\":{}}}",
+            quote(&format!("the transcoder passed what the walk refuses: {transcoded}"))
         ),
         Err(errors) => {
             let errors: Vec<_> = errors
