@@ -184,7 +184,7 @@ await_own() {
 step "set up the machine (what running needs: Rust's wasm target)"
 bash tools/setup.sh --run
 
-if [[ ! -f pkg/web/models_bg.wasm ]] || newer_than pkg/web/models_bg.wasm crates/models crates/models-derive crates/wasm Cargo.lock tools/build-pkg.sh; then
+if [[ ! -f pkg/web/models_bg.wasm ]] || newer_than pkg/web/models_bg.wasm crates/models crates/models-derive crates/wasm Cargo.toml Cargo.lock tools/build-pkg.sh; then
   step "build the npm package (pkg/)"
   with_progress "package" bash tools/build-pkg.sh
 else
