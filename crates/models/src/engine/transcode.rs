@@ -146,12 +146,7 @@ impl<'t> Transcoder<'t> {
         let outer = self.p.depth;
         self.p.depth += 1;
         self.p.i += 1;
-        let mut fields = Fields {
-            out,
-            first: true,
-            spans,
-        };
-        fields.out.push('{');
+        let mut fields = Fields::open(out, spans);
         let plain = Rules::default();
         // The next field to write; where `__v` is, written last.
         let (mut next, mut hint, mut version) = (0, 0, ABSENT);
@@ -212,9 +207,8 @@ impl<'t> Transcoder<'t> {
                 depth,
             )?;
         }
-        fields.out.push('}');
         (self.p.i, self.p.depth) = (end, outer);
-        Some(Some(!fields.first))
+        Some(Some(fields.close()))
     }
 
     /// [`Transcoder::object`] in two passes.
@@ -259,12 +253,7 @@ impl<'t> Transcoder<'t> {
         }
         let end = self.p.i;
 
-        let mut fields = Fields {
-            out,
-            first: true,
-            spans,
-        };
-        fields.out.push('{');
+        let mut fields = Fields::open(out, spans);
         let plain = Rules::default();
         if schema.has_id && self.slots[id].0 != ABSENT {
             let value = self.slots[id];
@@ -285,10 +274,9 @@ impl<'t> Transcoder<'t> {
             let value = self.slots[version];
             self.field(&mut fields, "__v", &Kind::Number, &plain, value, depth)?;
         }
-        fields.out.push('}');
         self.slots.truncate(base);
         (self.p.i, self.p.depth) = (end, outer);
-        Some(!fields.first)
+        Some(fields.close())
     }
 
     /// A key and its colon, the cursor on its quote, then on the value.
@@ -545,6 +533,24 @@ struct Fields<'o, 's> {
     /// No field written yet.
     first: bool,
     spans: Option<&'s mut Spans>,
+}
+
+impl<'o, 's> Fields<'o, 's> {
+    /// Starts an object: its `{` written.
+    fn open(out: &'o mut String, spans: Option<&'s mut Spans>) -> Self {
+        out.push('{');
+        Fields {
+            out,
+            first: true,
+            spans,
+        }
+    }
+
+    /// Ends it with its `}`: whether it has a field.
+    fn close(self) -> bool {
+        self.out.push('}');
+        !self.first
+    }
 }
 
 /// Where the top-level values a cross-field rule reads were written.
