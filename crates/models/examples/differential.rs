@@ -52,7 +52,9 @@ fn answer(head: &str, text: &str) -> String {
         }
         Err(_) if taken => format!(
             "{{\"fault\":{}}}",
-            quote(&format!("the transcoder passed what the walk refuses: {transcoded}"))
+            quote(&format!(
+                "the transcoder passed what the walk refuses: {transcoded}"
+            ))
         ),
         Err(errors) => {
             let errors: Vec<_> = errors
