@@ -6,6 +6,11 @@
 //! error limit the errors are the first ones of the full list, and
 //! `truncated` says whether any were left out.
 //!
+//! The package's one-pass transcoder (`Collection::transcode`), on the same
+//! text: where it takes it, it writes what the walk writes for the text read
+//! as `JSON.stringify`'s (`json::parse_stringified`), and it never takes
+//! what the walk refuses.
+//!
 //! Not asserted: that a valid document validates again to the same text.
 //! Mongoose is not idempotent there, and neither is the crate: 6 of the 498
 //! valid cases of `tests/vectors` change on a second pass (a nested path given
@@ -54,6 +59,20 @@ fuzz_target!(|data: &[u8]| {
                     "{c}: an error without a path: {e:?}"
                 );
             }
+        }
+    }
+    let mut transcoded = String::new();
+    if c.transcode(text, now, &mut transcoded) {
+        let walked = json::parse_stringified(text)
+            .map_err(|e| format!("{e}"))
+            .and_then(|tree| c.validate_json(&tree, now).map_err(|e| format!("{e:?}")));
+        match walked {
+            Ok(doc) => assert_eq!(
+                transcoded,
+                Json::Object(doc).to_text(),
+                "{c}: the transcoder differs on {text}"
+            ),
+            Err(e) => panic!("{c}: the transcoder took {text}, the walk refuses it: {e}"),
         }
     }
     // The error limit: the first errors of the full list, in the same order.
