@@ -320,12 +320,12 @@ impl<'t> Transcoder<'t> {
         let out = &mut *fields.out;
         let mark = out.len();
         if !fields.first {
-            out.push(',');
+            json::ascii(out, b',');
         }
         // Declared names need no escape.
-        out.push('"');
-        out.push_str(name);
-        out.push_str("\":");
+        json::put(out, "\"");
+        json::put(out, name);
+        json::put(out, "\":");
         let start = out.len();
         let text = self.p.text();
         let kept = match text.get(at..plain_end) {
@@ -334,7 +334,7 @@ impl<'t> Transcoder<'t> {
             _ => None,
         };
         let written = if let Some(end) = kept {
-            out.push_str(text.get(at..end)?);
+            json::put(out, text.get(at..end)?);
             self.p.i = end;
             true
         } else if at == ABSENT {
@@ -374,7 +374,7 @@ impl<'t> Transcoder<'t> {
             (Kind::Mixed, c) if !(rules.required && c == b'n') => {
                 match self.p.verbatim(super::walk::MAX_NESTING) {
                     Some(end) => {
-                        out.push_str(self.p.text().get(at..end)?);
+                        json::put(out, self.p.text().get(at..end)?);
                         Some(true)
                     }
                     None => self.tree(kind, rules, depth, out),
@@ -405,7 +405,7 @@ impl<'t> Transcoder<'t> {
         let outer = self.p.depth;
         self.p.depth += 1;
         self.p.i += 1;
-        out.push('[');
+        json::ascii(out, b'[');
         self.p.whitespace();
         if self.p.peek() == Some(b']') {
             self.p.i += 1;
@@ -423,7 +423,7 @@ impl<'t> Transcoder<'t> {
                         return Some(None);
                     }
                     _ => match self.p.value().ok()? {
-                        Json::Null => out.push_str("null"),
+                        Json::Null => json::put(out, "null"),
                         v => json::write(&super::cast::scalar(inner, &v).ok()?, out),
                     },
                 }
@@ -431,7 +431,7 @@ impl<'t> Transcoder<'t> {
                 match self.p.peek() {
                     Some(b',') => {
                         self.p.i += 1;
-                        out.push(',');
+                        json::ascii(out, b',');
                     }
                     Some(b']') => {
                         self.p.i += 1;
@@ -441,7 +441,7 @@ impl<'t> Transcoder<'t> {
                 }
             }
         }
-        out.push(']');
+        json::ascii(out, b']');
         self.p.depth = outer;
         Some(Some(()))
     }
@@ -544,7 +544,7 @@ struct Fields<'o, 's> {
 impl<'o, 's> Fields<'o, 's> {
     /// Starts an object: its `{` written.
     fn open(out: &'o mut String, spans: Option<&'s mut Spans>) -> Self {
-        out.push('{');
+        json::ascii(out, b'{');
         Fields {
             out,
             first: true,
@@ -554,7 +554,7 @@ impl<'o, 's> Fields<'o, 's> {
 
     /// Ends it with its `}`: whether it has a field.
     fn close(self) -> bool {
-        self.out.push('}');
+        json::ascii(self.out, b'}');
         !self.first
     }
 }
