@@ -409,6 +409,24 @@ impl<'a> Parser<'a> {
         Some(more)
     }
 
+    /// Whether the pair at the cursor has the key `name` (which needs no
+    /// escape), written as `JSON.stringify` writes it: then the cursor is
+    /// moved onto its value. Otherwise it stays (after any whitespace).
+    pub(crate) fn at_key(&mut self, name: &str) -> bool {
+        self.whitespace();
+        let i = self.i;
+        let end = i + name.len() + 3;
+        let matches = self.bytes.get(i..end).is_some_and(|pair| {
+            pair[0] == b'"'
+                && &pair[1..pair.len() - 2] == name.as_bytes()
+                && pair[pair.len() - 2..] == *b"\":"
+        });
+        if matches {
+            self.i = end;
+        }
+        matches
+    }
+
     /// The text being read.
     pub(crate) fn text(&self) -> &'a str {
         self.text

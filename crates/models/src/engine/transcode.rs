@@ -158,44 +158,59 @@ impl<'t> Transcoder<'t> {
         let (mut next, mut hint, mut version) = (0, 0, ABSENT);
         let mut more = self.p.first_pair()?;
         while more {
-            let key = self.key()?;
-            let at = self.p.i;
-            match &*key {
-                "_id" if schema.has_id => {
-                    if next > 0 || !fields.first {
+            // The key the schema expects next, recognised without reading it.
+            let expected = schema
+                .fields
+                .get(next)
+                .is_some_and(|f| self.p.at_key(f.name));
+            let j = if expected {
+                Some(next)
+            } else {
+                let key = self.key()?;
+                let at = self.p.i;
+                match &*key {
+                    "_id" if schema.has_id => {
+                        if next > 0 || !fields.first {
+                            return Some(None);
+                        }
+                        let value = (at, self.p.plain_string());
+                        self.field(&mut fields, "_id", &Kind::ObjectId, &plain, value, depth)?;
+                        None
+                    }
+                    "__v" if schema.version_key => {
+                        if version != ABSENT {
+                            return None;
+                        }
+                        version = at;
+                        self.p.skip().ok()?;
+                        None
+                    }
+                    key => match field_index(schema, key, &mut hint) {
+                        Some(j) if j >= next => Some(j),
+                        Some(_) => return Some(None),
+                        None => {
+                            self.p.skip().ok()?;
+                            None
+                        }
+                    },
+                }
+            };
+            if let Some(j) = j {
+                // Absent unless their keys come later, out of order: what
+                // fails among them is decided in two passes.
+                for f in &schema.fields[next..j] {
+                    let gap = (ABSENT, 0);
+                    if self
+                        .field(&mut fields, f.name, &f.kind, &f.rules, gap, depth)
+                        .is_none()
+                    {
                         return Some(None);
                     }
-                    let value = (at, self.p.plain_string());
-                    self.field(&mut fields, "_id", &Kind::ObjectId, &plain, value, depth)?;
                 }
-                "__v" if schema.version_key => {
-                    if version != ABSENT {
-                        return None;
-                    }
-                    version = at;
-                    self.p.skip().ok()?;
-                }
-                key => match field_index(schema, key, &mut hint) {
-                    Some(j) if j >= next => {
-                        // Absent unless their keys come later, out of order:
-                        // what fails among them is decided in two passes.
-                        for f in &schema.fields[next..j] {
-                            let gap = (ABSENT, 0);
-                            if self
-                                .field(&mut fields, f.name, &f.kind, &f.rules, gap, depth)
-                                .is_none()
-                            {
-                                return Some(None);
-                            }
-                        }
-                        let f = &schema.fields[j];
-                        let value = (at, self.p.plain_string());
-                        self.field(&mut fields, f.name, &f.kind, &f.rules, value, depth)?;
-                        next = j + 1;
-                    }
-                    Some(_) => return Some(None),
-                    None => self.p.skip().ok()?,
-                },
+                let f = &schema.fields[j];
+                let value = (self.p.i, self.p.plain_string());
+                self.field(&mut fields, f.name, &f.kind, &f.rules, value, depth)?;
+                next = j + 1;
             }
             more = self.p.next_pair()?;
         }
