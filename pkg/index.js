@@ -3,29 +3,14 @@
 // before any other function; it fetches and instantiates the WebAssembly
 // module the first time and resolves at once afterwards. No top-level await:
 // the package loads under any bundler target.
-import initWasm, * as raw from './web/models.js';
+import initWasm from './web/models.js';
 import { validate } from './web/api.js';
 import { makeSchemas, makeSchemaOf } from './standard.js';
-import { withParams } from './errors.js';
 
 export * from './web/api.js';
 export { collections } from './collections.js';
 export { jsonSchemas } from './json-schemas.js';
 export { formatError, addLocale, locales, labelOf, paramsOf, fieldAt } from './errors.js';
-
-// `verdict` and `validateMany`, their errors given `params` as `validate`'s are.
-export function verdict(collection, input, options) {
-  return withParams(collection, raw.verdict(collection, input, options));
-}
-export function validateMany(collection, inputs, options) {
-  if (!Array.isArray(inputs)) throw new TypeError('inputs must be an array');
-  // Undefined when the array cannot cross as one text (a cycle in an element).
-  const results =
-    raw.validateMany(collection, inputs, options) ??
-    Array.from(inputs, (input) => raw.validate(collection, input, options));
-  for (const result of results) withParams(collection, result);
-  return results;
-}
 
 // Pure: a bundle that uses neither drops them and the JSON Schemas.
 export const schemas = /* @__PURE__ */ makeSchemas(validate);

@@ -7,7 +7,8 @@
 //   pkg/collections.js    the 17 collections: name, route, model, indexes, form fields
 //   pkg/json-schemas.js   input and output JSON Schemas per collection and target
 //   pkg/messages.js       the human messages' templates per locale (the server's too)
-//   pkg/web/api.js, pkg/node/api.js   the validators, their errors given `params`
+//   pkg/web/api.js, pkg/node/api.js   the validators (validate, validateField, verdict,
+//                         validateMany, validate<Model>), their errors given `params`
 //   pkg/generated.d.ts    FieldPaths (validateField's typed paths) and Inputs
 //                         (each collection's canonical input, from its input schema)
 // Nothing here knows a collection: every name comes from the data.
@@ -69,6 +70,18 @@ const api = (entry) =>
     '  return errorsWithParams(collection, raw.validateField(collection, path, value, options));',
     '}',
     'export { validateField as validateFieldUnchecked };',
+    'export function verdict(collection, input, options) {',
+    '  return withParams(collection, raw.verdict(collection, input, options));',
+    '}',
+    'export function validateMany(collection, inputs, options) {',
+    "  if (!Array.isArray(inputs)) throw new TypeError('inputs must be an array');",
+    '  // Undefined when the array cannot cross as one text (a cycle in an element).',
+    '  const results =',
+    '    raw.validateMany(collection, inputs, options) ??',
+    '    Array.from(inputs, (input) => raw.validate(collection, input, options));',
+    '  for (const result of results) withParams(collection, result);',
+    '  return results;',
+    '}',
     ...collections.map(
       (c) =>
         `export function validate${c.model}(input, options) {\n  return withParams(${JSON.stringify(c.name)}, raw.validate(${JSON.stringify(c.name)}, input, options));\n}`,
