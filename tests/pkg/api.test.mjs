@@ -26,19 +26,48 @@ test('an unknown collection throws an Error listing the valid names', () => {
   assert.throws(() => pkg.validateField('nope', 'id', 'x'), /unknown collection "nope"/);
 });
 
-test('bad documents never throw', () => {
+/** Values JSON cannot say, or that fight being read: what a hostile caller passes. */
+function hostileValues() {
   const cyclic = { id: 'u' };
   cyclic.self = cyclic;
-  const inputs = [
+  return [
     null, undefined, 'text', 42, true, [], [1, 2], cyclic, { id: 10n }, { id: Symbol('s') },
     { id: () => 1 }, new Map([['id', 'u']]), { toJSON() { throw new Error('no'); } },
     { email: '\ud800' }, { createdAt: new Date(NaN) }, { bio: NaN, name: Infinity },
   ];
+}
+
+test('bad documents never throw', () => {
+  const inputs = hostileValues();
   for (const collection of pkg.collections.map((c) => c.name)) {
     for (const input of inputs) {
       const r = pkg.validate(collection, input, { now: NOW });
       assert.equal(typeof r.ok, 'boolean');
       if (!r.ok) assert.ok(Array.isArray(r.errors) && r.errors.length > 0);
+    }
+  }
+});
+
+test('bad documents and values never throw from verdict, validateMany or validateField', () => {
+  const inputs = hostileValues();
+  const options = { now: NOW };
+  for (const collection of pkg.collections.map((c) => c.name)) {
+    for (const input of inputs) {
+      const v = pkg.verdict(collection, input, options);
+      assert.equal(typeof v.ok, 'boolean', `verdict ${collection}`);
+      if (!v.ok) assert.ok(Array.isArray(v.errors) && v.errors.length > 0);
+    }
+    // The whole list in one batch, and each value beside a good neighbour.
+    const many = pkg.validateMany(collection, inputs, options);
+    assert.equal(many.length, inputs.length);
+    for (const r of many) assert.equal(typeof r.ok, 'boolean', `validateMany ${collection}`);
+  }
+  // A value of any type at a string, an enum inside an array and an object path;
+  // the same values as `options.document`, which rules that read other fields see.
+  for (const [collection, path] of [['users', 'email'], ['chatsessions', 'messages.0.role'], ['users', 'preferences']]) {
+    for (const value of inputs) {
+      assert.ok(Array.isArray(pkg.validateField(collection, path, value, options)), `${collection}.${path}`);
+      assert.ok(Array.isArray(pkg.validateField(collection, path, 'x', { ...options, document: value })), `${collection}.${path} document`);
     }
   }
 });
