@@ -58,16 +58,9 @@ pub fn validate_json_with<'a>(
         });
     };
     let mut walk = Walker {
-        now,
-        errors: Vec::new(),
         max_errors: options.max_errors.unwrap_or(usize::MAX),
-        truncated: false,
         path: String::with_capacity(64),
-        rel_start: 0,
-        depth: 0,
-        defaults: true,
-        secret: false,
-        cast_only: false,
+        ..Walker::detached(now)
     };
     let out = walk.object(schema, Some(input));
     // The cross-field rules read the whole document: a truncated walk has none.
@@ -246,9 +239,10 @@ pub(super) struct Walker {
 }
 
 impl Walker {
-    /// A walker for single values of a document that is not walked as a
-    /// whole (the transcoder's, `transcode.rs`): no path, so its errors
-    /// name no path; they only say that the value fails.
+    /// A walker at the top of a document, with no error limit and no path
+    /// yet: the transcoder's (`transcode.rs`) for single values, whose
+    /// errors only say that the value fails; [`validate_json_with`] sets its
+    /// limit and room for the path.
     pub(super) fn detached(now: Date) -> Self {
         Walker {
             now,
