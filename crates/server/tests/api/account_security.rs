@@ -26,19 +26,20 @@ fn key_setting() -> String {
 }
 
 async fn start(tag: &str) -> TestServer {
-    let db = unique_db(tag);
+    start_in(&unique_db(tag), &[("TOTP_ENCRYPTION_KEY", &key_setting())]).await
+}
+
+/// A server on database `db` with a development outbox of its own (the same
+/// for every server on `db`), links to `http://app.test`, and `settings`.
+async fn start_in(db: &str, settings: &[(&str, &str)]) -> TestServer {
     let outbox = std::env::temp_dir().join(format!("onelastai-test-outbox-{db}"));
     let outbox = outbox.to_string_lossy().into_owned();
-    TestServer::start_with(
-        &mongodb_uri(),
-        &db,
-        &[
-            ("MAIL_OUTBOX_DIR", outbox.as_str()),
-            ("TOTP_ENCRYPTION_KEY", key_setting().as_str()),
-            ("APP_URL", "http://app.test"),
-        ],
-    )
-    .await
+    let mut env = vec![
+        ("MAIL_OUTBOX_DIR", outbox.as_str()),
+        ("APP_URL", "http://app.test"),
+    ];
+    env.extend_from_slice(settings);
+    TestServer::start_with(&mongodb_uri(), db, &env).await
 }
 
 // --- RFC 6238 by hand -------------------------------------------------------
@@ -111,6 +112,84 @@ async fn post(server: &TestServer, path: &str, body: Value, bearer: Option<&str>
     server.call(Method::POST, path, Some(&body), bearer).await
 }
 
+/// The password step of sign-in, anonymous.
+async fn sign_in_attempt(server: &TestServer, email: &str, password: &str) -> Resp {
+    post(
+        server,
+        "/api/auth/sign-in",
+        json!({ "email": email, "password": password }),
+        None,
+    )
+    .await
+}
+
+/// Turns on a pending two-factor enrolment with `code`.
+async fn enable(server: &TestServer, token: &str, code: &str) -> Resp {
+    post(
+        server,
+        "/api/auth/2fa/enable",
+        json!({ "code": code }),
+        Some(token),
+    )
+    .await
+}
+
+/// Turns two-factor sign-in off with the password and a code.
+async fn disable(server: &TestServer, token: &str, password: &str, code: &str) -> Resp {
+    post(
+        server,
+        "/api/auth/2fa/disable",
+        json!({ "password": password, "code": code }),
+        Some(token),
+    )
+    .await
+}
+
+/// Sets a new password with a mailed reset token.
+async fn confirm_reset(server: &TestServer, token: &str, password: &str) -> Resp {
+    post(
+        server,
+        "/api/auth/password-reset/confirm",
+        json!({ "token": token, "password": password }),
+        None,
+    )
+    .await
+}
+
+/// Signs in with a mailed sign-in link's token.
+async fn confirm_link(server: &TestServer, token: &str) -> Resp {
+    post(
+        server,
+        "/api/auth/magic-link/confirm",
+        json!({ "token": token }),
+        None,
+    )
+    .await
+}
+
+/// The strings of a JSON array (the codes an answer lists).
+fn json_strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// How many of `names` are `name`.
+fn count_of(names: &[String], name: &str) -> usize {
+    names.iter().filter(|n| *n == name).count()
+}
+
+/// The stored link expiry of a user, in ms (0 when absent).
+fn link_expiry(user: &Document) -> i64 {
+    user.get_datetime("resetPasswordExpires")
+        .map(|d| d.timestamp_millis())
+        .unwrap_or(0)
+}
+
 /// An anonymous request for a mailed link (`/api/auth/password-reset` or
 /// `/api/auth/magic-link`) for `email`.
 async fn ask_link(server: &TestServer, path: &str, email: &str) -> Resp {
@@ -161,35 +240,16 @@ async fn enrol(server: &TestServer, token: &str) -> (Vec<u8>, Vec<String>) {
         .find_map(|p| p.strip_prefix("secret="))
         .unwrap_or_default();
     let secret = base32_decode(secret_b32);
-    let codes: Vec<String> = r.json["codes"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let codes: Vec<String> = json_strings(&r.json["codes"]);
     let now = steady_now().await;
-    let r = post(
-        server,
-        "/api/auth/2fa/enable",
-        json!({ "code": totp(&secret, now) }),
-        Some(token),
-    )
-    .await;
+    let r = enable(server, token, &totp(&secret, now)).await;
     assert_eq!(r.status, 204, "enable: {}", r.text);
     (secret, codes)
 }
 
 /// The password step of a two-factor user: the challenge.
 async fn challenge(server: &TestServer, email: &str, password: &str) -> String {
-    let r = post(
-        server,
-        "/api/auth/sign-in",
-        json!({ "email": email, "password": password }),
-        None,
-    )
-    .await;
+    let r = sign_in_attempt(server, email, password).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["twoFactorRequired"], true, "{}", r.text);
     assert!(r.json.get("token").is_none(), "no session yet: {}", r.text);
@@ -307,14 +367,7 @@ async fn two_factor_enrolment_stores_only_sealed_and_hashed_secrets() {
     assert!(uri.contains(&format!("secret={secret_b32}")));
     let secret = base32_decode(&secret_b32);
     assert_eq!(secret.len(), 20, "160-bit secret");
-    let codes: Vec<String> = r.json["codes"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let codes: Vec<String> = json_strings(&r.json["codes"]);
     assert_eq!(codes.len(), 10);
     let distinct: std::collections::HashSet<&String> = codes.iter().collect();
     assert_eq!(distinct.len(), 10);
@@ -354,21 +407,9 @@ async fn two_factor_enrolment_stores_only_sealed_and_hashed_secrets() {
         "{:06}",
         (totp(&secret, now).parse::<u32>().unwrap_or(0) + 1) % 1_000_000
     );
-    let r = post(
-        &server,
-        "/api/auth/2fa/enable",
-        json!({ "code": wrong }),
-        Some(&alice.token),
-    )
-    .await;
+    let r = enable(&server, &alice.token, &wrong).await;
     assert_eq!((r.status, r.code()), (400, "invalid_code"), "{}", r.text);
-    let r = post(
-        &server,
-        "/api/auth/2fa/enable",
-        json!({ "code": totp(&secret, now) }),
-        Some(&alice.token),
-    )
-    .await;
+    let r = enable(&server, &alice.token, &totp(&secret, now)).await;
     assert_eq!(r.status, 204, "{}", r.text);
 
     let user = stored_user(&server, "alice@example.com").await;
@@ -452,19 +493,8 @@ async fn totp_is_accepted_one_step_either_way_and_refused_at_two() {
         again.text
     );
     let names = event_names(&server).await;
-    assert_eq!(
-        names.iter().filter(|n| *n == "two_factor_failed").count(),
-        3,
-        "{names:?}"
-    );
-    assert_eq!(
-        names
-            .iter()
-            .filter(|n| *n == "two_factor_succeeded")
-            .count(),
-        3,
-        "{names:?}"
-    );
+    assert_eq!(count_of(&names, "two_factor_failed"), 3, "{names:?}");
+    assert_eq!(count_of(&names, "two_factor_succeeded"), 3, "{names:?}");
     // A challenge is not a session, and a forged one is refused.
     assert_eq!(me_status(&server, &ch).await, 401);
     let r = second_step(&server, "bm90IGEgY2hhbGxlbmdl", &totp(&secret, now)).await;
@@ -509,14 +539,7 @@ async fn a_backup_code_works_once() {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let fresh: Vec<String> = r.json["codes"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let fresh: Vec<String> = json_strings(&r.json["codes"]);
     assert_eq!(fresh.len(), 10);
     assert!(fresh.iter().all(|c| !codes.contains(c)));
     let status = server
@@ -531,29 +554,11 @@ async fn a_backup_code_works_once() {
 
     // Turning it off needs the password and a code.
     let now = steady_now().await;
-    let r = post(
-        &server,
-        "/api/auth/2fa/disable",
-        json!({ "password": "wrong-Passw0rd", "code": totp(&secret, now) }),
-        Some(&s.token),
-    )
-    .await;
+    let r = disable(&server, &s.token, "wrong-Passw0rd", &totp(&secret, now)).await;
     assert_eq!(r.status, 401, "{}", r.text);
-    let r = post(
-        &server,
-        "/api/auth/2fa/disable",
-        json!({ "password": "carl-Passw0rd-1", "code": "000000-bad" }),
-        Some(&s.token),
-    )
-    .await;
+    let r = disable(&server, &s.token, "carl-Passw0rd-1", "000000-bad").await;
     assert_eq!(r.status, 401, "{}", r.text);
-    let r = post(
-        &server,
-        "/api/auth/2fa/disable",
-        json!({ "password": "carl-Passw0rd-1", "code": codes[2] }),
-        Some(&s.token),
-    )
-    .await;
+    let r = disable(&server, &s.token, "carl-Passw0rd-1", &codes[2]).await;
     assert_eq!(r.status, 204, "{}", r.text);
     let user = stored_user(&server, "carl@example.com").await;
     assert_eq!(user.get_bool("twoFactorEnabled").ok(), Some(false));
@@ -588,20 +593,10 @@ async fn wrong_codes_count_toward_the_lockout() {
         "{}",
         r.text
     );
-    let r = post(
-        &server,
-        "/api/auth/sign-in",
-        json!({ "email": "dora@example.com", "password": "dora-Passw0rd-1" }),
-        None,
-    )
-    .await;
+    let r = sign_in_attempt(&server, "dora@example.com", "dora-Passw0rd-1").await;
     assert_eq!(r.status, 429, "{}", r.text);
     let names = event_names(&server).await;
-    assert_eq!(
-        names.iter().filter(|n| *n == "two_factor_failed").count(),
-        5,
-        "{names:?}"
-    );
+    assert_eq!(count_of(&names, "two_factor_failed"), 5, "{names:?}");
     server.finish().await;
 }
 
@@ -634,10 +629,7 @@ async fn password_reset_works_once_ends_sessions_and_expires() {
         user.get_str("resetPasswordToken").ok(),
         Some(sha256_hex(&token).as_str())
     );
-    let expires = user
-        .get_datetime("resetPasswordExpires")
-        .map(|d| d.timestamp_millis())
-        .unwrap_or(0);
+    let expires = link_expiry(&user);
     let hour = 3_600_000;
     assert!(
         (before - 10_000 + hour..=now_ms() + hour).contains(&expires),
@@ -645,21 +637,9 @@ async fn password_reset_works_once_ends_sessions_and_expires() {
     );
 
     // The new password meets the rules.
-    let r = post(
-        &server,
-        "/api/auth/password-reset/confirm",
-        json!({ "token": token, "password": "short" }),
-        None,
-    )
-    .await;
+    let r = confirm_reset(&server, &token, "short").await;
     assert_eq!(r.status, 422, "{}", r.text);
-    let r = post(
-        &server,
-        "/api/auth/password-reset/confirm",
-        json!({ "token": token, "password": "erin-New-Passw0rd" }),
-        None,
-    )
-    .await;
+    let r = confirm_reset(&server, &token, "erin-New-Passw0rd").await;
     assert_eq!(r.status, 204, "{}", r.text);
     for s in [&first, &second] {
         assert_eq!(
@@ -670,23 +650,11 @@ async fn password_reset_works_once_ends_sessions_and_expires() {
     }
     let user = stored_user(&server, "erin@example.com").await;
     assert!(user.get("resetPasswordToken").is_none());
-    let old = post(
-        &server,
-        "/api/auth/sign-in",
-        json!({ "email": "erin@example.com", "password": "erin-Passw0rd-1" }),
-        None,
-    )
-    .await;
+    let old = sign_in_attempt(&server, "erin@example.com", "erin-Passw0rd-1").await;
     assert_eq!(old.status, 401);
     sign_in(&server, "erin@example.com", "erin-New-Passw0rd").await;
     // Used: refused.
-    let r = post(
-        &server,
-        "/api/auth/password-reset/confirm",
-        json!({ "token": token, "password": "erin-Other-Passw0rd" }),
-        None,
-    )
-    .await;
+    let r = confirm_reset(&server, &token, "erin-Other-Passw0rd").await;
     assert_eq!((r.status, r.code()), (400, "invalid_token"), "{}", r.text);
 
     // Expired: a new link whose stored expiry has passed is refused.
@@ -699,13 +667,7 @@ async fn password_reset_works_once_ends_sessions_and_expires() {
     )
     .await;
     expire_link(&server, "erin@example.com").await;
-    let r = post(
-        &server,
-        "/api/auth/password-reset/confirm",
-        json!({ "token": token, "password": "erin-Other-Passw0rd" }),
-        None,
-    )
-    .await;
+    let r = confirm_reset(&server, &token, "erin-Other-Passw0rd").await;
     assert_eq!((r.status, r.code()), (400, "invalid_token"), "{}", r.text);
     sign_in(&server, "erin@example.com", "erin-New-Passw0rd").await;
     server.finish().await;
@@ -770,10 +732,7 @@ async fn a_sign_in_link_works_once_and_expires() {
         user.get_str("resetPasswordToken").ok(),
         Some(sha256_hex(&token).as_str())
     );
-    let expires = user
-        .get_datetime("resetPasswordExpires")
-        .map(|d| d.timestamp_millis())
-        .unwrap_or(0);
+    let expires = link_expiry(&user);
     let quarter = 15 * 60_000;
     assert!(
         (before - 10_000 + quarter..=now_ms() + quarter).contains(&expires),
@@ -781,32 +740,14 @@ async fn a_sign_in_link_works_once_and_expires() {
     );
 
     // Not a reset token.
-    let r = post(
-        &server,
-        "/api/auth/password-reset/confirm",
-        json!({ "token": token, "password": "hana-Passw0rd-1" }),
-        None,
-    )
-    .await;
+    let r = confirm_reset(&server, &token, "hana-Passw0rd-1").await;
     assert_eq!((r.status, r.code()), (400, "invalid_token"));
-    let r = post(
-        &server,
-        "/api/auth/magic-link/confirm",
-        json!({ "token": token }),
-        None,
-    )
-    .await;
+    let r = confirm_link(&server, &token).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let session = r.json["token"].as_str().unwrap_or_default().to_string();
     assert_eq!(me_status(&server, &session).await, 200);
     assert_eq!(r.json["user"]["emailVerified"], true);
-    let r = post(
-        &server,
-        "/api/auth/magic-link/confirm",
-        json!({ "token": token }),
-        None,
-    )
-    .await;
+    let r = confirm_link(&server, &token).await;
     assert_eq!(
         (r.status, r.code()),
         (400, "invalid_token"),
@@ -823,13 +764,7 @@ async fn a_sign_in_link_works_once_and_expires() {
     )
     .await;
     expire_link(&server, "hana@example.com").await;
-    let r = post(
-        &server,
-        "/api/auth/magic-link/confirm",
-        json!({ "token": token }),
-        None,
-    )
-    .await;
+    let r = confirm_link(&server, &token).await;
     assert_eq!(
         (r.status, r.code()),
         (400, "invalid_token"),
@@ -928,18 +863,8 @@ async fn the_outbox_is_for_admins_in_development_and_absent_in_production() {
 #[tokio::test]
 async fn a_rotated_key_still_opens_old_secrets_and_reseals_them_at_sign_in() {
     let db = unique_db("tfa_rotate");
-    let outbox = std::env::temp_dir().join(format!("onelastai-test-outbox-{db}"));
-    let outbox = outbox.to_string_lossy().into_owned();
     let old = key_setting();
-    let server = TestServer::start_with(
-        &mongodb_uri(),
-        &db,
-        &[
-            ("MAIL_OUTBOX_DIR", outbox.as_str()),
-            ("TOTP_ENCRYPTION_KEY", old.as_str()),
-        ],
-    )
-    .await;
+    let server = start_in(&db, &[("TOTP_ENCRYPTION_KEY", &old)]).await;
     let s = sign_up(&server, "nora@example.com", "nora-Passw0rd-1", "Nora").await;
     let (secret, codes) = enrol(&server, &s.token).await;
     // (The first server keeps running until the test ends; it is not used again.)
@@ -947,13 +872,11 @@ async fn a_rotated_key_still_opens_old_secrets_and_reseals_them_at_sign_in() {
     // A new current key `k2`; `k1` only in the old list.
     let new_bytes = [9_u8; 32];
     let new = format!("k2:{}", STANDARD.encode(new_bytes));
-    let rotated = TestServer::start_with(
-        &mongodb_uri(),
+    let rotated = start_in(
         &db,
         &[
-            ("MAIL_OUTBOX_DIR", outbox.as_str()),
-            ("TOTP_ENCRYPTION_KEY", new.as_str()),
-            ("TOTP_ENCRYPTION_OLD_KEYS", old.as_str()),
+            ("TOTP_ENCRYPTION_KEY", &new),
+            ("TOTP_ENCRYPTION_OLD_KEYS", &old),
         ],
     )
     .await;
@@ -1092,13 +1015,7 @@ async fn with_smtp_the_reset_link_is_sent_by_smtp() {
     let Some(token) = token else {
         panic!("no reset link in {data}");
     };
-    let r = post(
-        &server,
-        "/api/auth/password-reset/confirm",
-        json!({ "token": token, "password": "olga-New-Passw0rd" }),
-        None,
-    )
-    .await;
+    let r = confirm_reset(&server, &token, "olga-New-Passw0rd").await;
     assert_eq!(r.status, 204, "{}", r.text);
     sign_in(&server, "olga@example.com", "olga-New-Passw0rd").await;
     server.finish().await;
@@ -1136,23 +1053,11 @@ async fn a_passwordless_sign_up_mails_a_sign_in_link_instead_of_a_session() {
         &wait_for_mail(&server, "pia@example.com", 1).await,
         "/magic-link",
     );
-    let r = post(
-        &server,
-        "/api/auth/magic-link/confirm",
-        json!({ "token": token }),
-        None,
-    )
-    .await;
+    let r = confirm_link(&server, &token).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json["user"]["emailVerified"], true);
     // No password works for it, and the address cannot be taken again.
-    let r = post(
-        &server,
-        "/api/auth/sign-in",
-        json!({ "email": "pia@example.com", "password": "" }),
-        None,
-    )
-    .await;
+    let r = sign_in_attempt(&server, "pia@example.com", "").await;
     assert_eq!(r.status, 401);
     let r = post(
         &server,
