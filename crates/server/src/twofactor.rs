@@ -419,12 +419,7 @@ pub async fn setup(
         .seal(&secret, me.oid.to_hex().as_bytes())
         .map_err(ApiError::internal)?;
     let set = doc! { "tempTwoFactorSecret": sealed, "tempBackupCodes": hashes };
-    if !auth::write_user(&app, &user, set, &[]).await? {
-        return Err(ApiError::Stale {
-            expected: 0,
-            current: 0,
-        });
-    }
+    write(&app, &user, set, &[]).await?;
     Ok(Json(json!({
         "otpauthUri": t.get_url(),
         "secret": t.get_secret_base32(),
@@ -471,19 +466,13 @@ pub async fn enable(
         "backupCodes": codes,
         "twoFactorEnabled": true,
     };
-    if !auth::write_user(
+    write(
         &app,
         &user,
         set,
         &["tempTwoFactorSecret", "tempBackupCodes"],
     )
-    .await?
-    {
-        return Err(ApiError::Stale {
-            expected: 0,
-            current: 0,
-        });
-    }
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -502,29 +491,13 @@ pub async fn new_backup_codes(
     let code = auth::string_field(&body, "code")?;
     let keys = keys(&app)?;
     let (user, email_hash) = enrolled_user(&app, me.oid, &client).await?;
-    let (proof, _) = check_code(keys, &user, me.oid, &code)?;
-    if proof.is_none() {
-        auth::record(
-            &app,
-            "two_factor_failed",
-            Some(&me.id),
-            &email_hash,
-            &client,
-        )
-        .await;
-        return Err(ApiError::InvalidCredentials);
-    }
+    require_code(&app, keys, &user, &me, &code, &email_hash, &client).await?;
     let codes: Vec<String> = (0..BACKUP_CODES).map(|_| new_backup_code()).collect();
     let hashes: Vec<Bson> = codes
         .iter()
         .map(|c| Bson::String(backup_hash(keys, me.oid, c)))
         .collect();
-    if !auth::write_user(&app, &user, doc! { "backupCodes": hashes }, &[]).await? {
-        return Err(ApiError::Stale {
-            expected: 0,
-            current: 0,
-        });
-    }
+    write(&app, &user, doc! { "backupCodes": hashes }, &[]).await?;
     Ok(Json(json!({ "codes": codes })))
 }
 
@@ -545,6 +518,38 @@ async fn enrolled_user(
     let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
     auth::check_lockout(app, &email_hash, client).await?;
     Ok((user, email_hash))
+}
+
+/// `auth::write_user` for a change the signed-in user asked for: `409
+/// stale_version` when the user changed meanwhile (another request at once).
+async fn write(app: &AppState, user: &Document, set: Document, unset: &[&str]) -> Result<()> {
+    if auth::write_user(app, user, set, unset).await? {
+        return Ok(());
+    }
+    Err(ApiError::Stale {
+        expected: 0,
+        current: 0,
+    })
+}
+
+/// Refuses (`401`, a `two_factor_failed` event toward the lockout) a code
+/// that is neither a TOTP code nor an unused backup code of the signed-in
+/// user `me`; the code is not spent (what it confirms replaces or clears
+/// the backup codes).
+async fn require_code(
+    app: &AppState,
+    keys: &KeyRing,
+    user: &Document,
+    me: &auth::SessionUser,
+    code: &str,
+    email_hash: &str,
+    client: &Client,
+) -> Result<()> {
+    if check_code(keys, user, me.oid, code)?.0.is_some() {
+        return Ok(());
+    }
+    auth::record(app, "two_factor_failed", Some(&me.id), email_hash, client).await;
+    Err(ApiError::InvalidCredentials)
 }
 
 /// `POST /api/auth/2fa/disable {password, code}`: turns two-factor sign-in
@@ -572,32 +577,15 @@ pub async fn disable(
             return Err(ApiError::InvalidCredentials);
         }
     }
-    let (proof, _) = check_code(keys, &user, me.oid, &code)?;
-    if proof.is_none() {
-        auth::record(
-            &app,
-            "two_factor_failed",
-            Some(&me.id),
-            &email_hash,
-            &client,
-        )
-        .await;
-        return Err(ApiError::InvalidCredentials);
-    }
+    require_code(&app, keys, &user, &me, &code, &email_hash, &client).await?;
     let set = doc! { "twoFactorEnabled": false, "backupCodes": [] };
-    if !auth::write_user(
+    write(
         &app,
         &user,
         set,
         &["twoFactorSecret", "tempTwoFactorSecret", "tempBackupCodes"],
     )
-    .await?
-    {
-        return Err(ApiError::Stale {
-            expected: 0,
-            current: 0,
-        });
-    }
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
