@@ -45,6 +45,8 @@ function sentenceFor(status: number, code: string, body: Record<string, unknown>
     case 'duplicate_key':
       // The server's own message names storage keys (`a document with the same metadata.slug ...`).
       return 'Something with the same value already exists: change the marked field.';
+    case 'invalid_token':
+      return 'This link has expired or was already used. Ask for a new one.';
     case 'cross_site':
     case 'origin_required':
       return 'This request was refused: it did not come from this site.';

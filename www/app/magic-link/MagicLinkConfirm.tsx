@@ -18,10 +18,7 @@ export function MagicLinkConfirm({ token }: { token: string }) {
       return;
     }
     setBusy(false);
-    setBanner({
-      ok: false,
-      text: res.code === 'invalid_token' ? 'This link has expired or was already used. Ask for a new one.' : res.message,
-    });
+    setBanner({ ok: false, text: res.message });
   }
 
   return (

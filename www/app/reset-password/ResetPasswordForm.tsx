@@ -30,10 +30,6 @@ export function ResetPasswordForm({ token }: { token: string }) {
       setBanner({ ok: true, text: 'Your password is changed, and every device was signed out. Sign in with the new password.' });
       return;
     }
-    if (res.code === 'invalid_token') {
-      setBanner({ ok: false, text: 'This link has expired or was already used. Ask for a new one.' });
-      return;
-    }
     setErrors({ password: res.fieldErrors.password });
     setBanner({ ok: false, text: res.message });
   }
