@@ -27,18 +27,17 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   bash tools/setup.sh --browser
 fi
-# The test tools (tsc, Ajv, playwright-core): reinstalled when the lockfile changed.
-if ! cmp -s tests/pkg/package-lock.json tests/pkg/node_modules/.installed-lock.json; then
-  step "npm ci (tests/pkg: the package's test tools)"
-  npm ci --prefix tests/pkg --no-audit --no-fund --loglevel=error
-  cp tests/pkg/package-lock.json tests/pkg/node_modules/.installed-lock.json
-fi
-# Vite (pinned 6.x, whose default target refuses top-level await), for tests/pkg/vite: same rule.
-if ! cmp -s tests/pkg/vite/package-lock.json tests/pkg/vite/node_modules/.installed-lock.json; then
-  step "npm ci (tests/pkg/vite: Vite)"
-  npm ci --prefix tests/pkg/vite --no-audit --no-fund --loglevel=error
-  cp tests/pkg/vite/package-lock.json tests/pkg/vite/node_modules/.installed-lock.json
-fi
+# `npm ci` in directory $1 when its lockfile changed since the last install ($2 says what for).
+npm_ci_when_changed() {
+  if ! cmp -s "$1/package-lock.json" "$1/node_modules/.installed-lock.json"; then
+    step "npm ci ($1: $2)"
+    npm ci --prefix "$1" --no-audit --no-fund --loglevel=error
+    cp "$1/package-lock.json" "$1/node_modules/.installed-lock.json"
+  fi
+}
+npm_ci_when_changed tests/pkg "the package's test tools: tsc, Ajv, playwright-core"
+# Vite pinned 6.x, whose default target refuses top-level await.
+npm_ci_when_changed tests/pkg/vite "Vite"
 
 failed_suites=()
 log=$(mktemp)
