@@ -19,6 +19,7 @@ mod messages;
 mod openapi;
 mod outage;
 mod policy;
+mod review_server;
 mod secrets;
 mod stats;
 mod vectors;
