@@ -148,7 +148,10 @@ function compile(locale) {
  * The locales: for each error kind, a function of `{ label, params, error }`
  * that returns the message.
  */
-const LOCALES = Object.fromEntries(Object.entries(messageTemplates).map(([tag, l]) => [tag, compile(l)]));
+const LOCALES = new Map(Object.entries(messageTemplates).map(([tag, l]) => [tag, compile(l)]));
+
+/** `object[key]` when the object has it as its own (not `toString`, `__proto__`... from Object.prototype). */
+const own = (object, key) => (object != null && Object.hasOwn(object, key) ? object[key] : undefined);
 
 /**
  * Adds a locale, or replaces messages of an existing one: `messages` maps
@@ -156,13 +159,13 @@ const LOCALES = Object.fromEntries(Object.entries(messageTemplates).map(([tag, l
  * give falls back to `fallback` (English by default).
  */
 export function addLocale(locale, messages, { fallback = 'en' } = {}) {
-  const base = LOCALES[locale] ?? LOCALES[fallback] ?? LOCALES.en;
-  LOCALES[locale] = { ...base, ...messages };
+  const base = LOCALES.get(locale) ?? LOCALES.get(fallback) ?? LOCALES.get('en');
+  LOCALES.set(locale, { ...base, ...messages });
 }
 
 /** The locales formatError knows. */
 export function locales() {
-  return Object.keys(LOCALES);
+  return [...LOCALES.keys()];
 }
 
 /**
@@ -174,9 +177,9 @@ export function locales() {
  */
 export function formatError(error, options = {}) {
   const tag = String(options.locale ?? 'en');
-  const messages = LOCALES[tag] ?? LOCALES[tag.split('-')[0].toLowerCase()] ?? LOCALES.en;
+  const messages = LOCALES.get(tag) ?? LOCALES.get(tag.split('-')[0].toLowerCase()) ?? LOCALES.get('en');
   const params = error.params ?? (options.collection ? paramsOf(options.collection, error) : {});
-  const label = options.labels?.[error.path] ?? labelOf(error.path);
-  const format = options.messages?.[error.kind] ?? messages[error.kind];
+  const label = own(options.labels, error.path) ?? labelOf(error.path);
+  const format = own(options.messages, error.kind) ?? own(messages, error.kind);
   return format ? format({ label, params, error }) : error.message;
 }

@@ -119,6 +119,22 @@ test('overrides, labels and added locales', () => {
   assert.equal(pkg.formatError(fromServer, { collection: 'users' }), 'Bio must be at most 500 characters (501 now).');
 });
 
+test('names an object inherits are no locale, label or message: English, the path, the locale', () => {
+  const id = errorsOf('users', {}).id;
+  // Unknown tags fall back to English, also those Object.prototype has.
+  for (const locale of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf-CA']) {
+    assert.equal(pkg.formatError(id, { locale }), 'Id is required.', locale);
+  }
+  const proto = { path: '__proto__', kind: 'required', message: 'Path `__proto__` is required.' };
+  assert.equal(pkg.formatError(proto, { labels: {} }), 'Proto is required.');
+  assert.equal(pkg.formatError({ ...id, kind: 'toString' }, { messages: {} }), id.message);
+  // A locale named like Object.prototype's members is a locale like any other.
+  pkg.addLocale('__proto__', { required: ({ label }) => `${label}!` });
+  assert.equal(pkg.formatError(id, { locale: '__proto__' }), 'Id!');
+  assert.equal(pkg.formatError(id, { locale: 'xx' }), 'Id is required.');
+  assert.ok(pkg.locales().includes('__proto__'));
+});
+
 test('collections: routes, model types and form fields', () => {
   const byName = Object.fromEntries(pkg.collections.map((c) => [c.name, c]));
   // Routes as the server serves them (crates/server's README lists them).
