@@ -8,7 +8,7 @@
 
 use crate::common::{register_secret, run_create_admin, sign_in, sign_up, Resp, TestServer, TOKEN};
 use bson::{doc, Bson, Document};
-use onelastai_models::Date;
+use onelastai_models::{Collection, Date};
 use onelastai_server::stats::{set_hooks, Engine, Hooks, PipelineRunner};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -847,20 +847,6 @@ fn count_numbers(v: &Value) -> usize {
     }
 }
 
-/// The collections the pipelines read (`$unionWith` included).
-const COLLECTIONS: [&str; 10] = [
-    "users",
-    "usersessions",
-    "chatsessions",
-    "chatmessages",
-    "chatanalytics",
-    "toolusageanalytics",
-    "toolreviews",
-    "payments",
-    "invoices",
-    "analyticsevents",
-];
-
 /// BSON as `tests/mingo/aggregate.mjs` reads it: dates as `{"$date": ms}`,
 /// ObjectIds as their hex.
 fn to_wire(b: &Bson) -> Value {
@@ -920,7 +906,8 @@ fn mingo(db: mongodb::Database) -> PipelineRunner {
         Box::pin(async move {
             use tokio::io::AsyncWriteExt;
             let mut collections = serde_json::Map::new();
-            for name in COLLECTIONS {
+            // Every collection, as a pipeline may read any (`$unionWith`).
+            for name in Collection::ALL.map(Collection::name) {
                 let docs = crate::common::find_in(&db, name, doc! {}).await;
                 let docs = docs
                     .into_iter()
