@@ -72,6 +72,21 @@ test('bad documents and values never throw from verdict, validateMany or validat
   }
 });
 
+test('a "__proto__" key in a Mixed value stays data: no prototype is set or polluted', () => {
+  // JSON.parse makes "__proto__" an own key, as a request body read by the server is.
+  const input = JSON.parse('{"key":"k","value":{"__proto__":{"polluted":1},"constructor":{"prototype":{"p2":1}},"list":[{"__proto__":{"x":1}}]}}');
+  for (const r of [pkg.validate('appconfigs', input, { now: NOW }), pkg.validateMany('appconfigs', [input], { now: NOW })[0]]) {
+    assert.equal(r.ok, true);
+    const { value } = r.value;
+    assert.ok(Object.hasOwn(value, '__proto__') && Object.hasOwn(value.list[0], '__proto__'));
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
+    assert.equal(Object.getPrototypeOf(value.list[0]), Object.prototype);
+    assert.deepEqual(JSON.parse(JSON.stringify(value)), JSON.parse(JSON.stringify(input.value)));
+  }
+  assert.equal({}.polluted, undefined);
+  assert.equal({}.p2, undefined);
+});
+
 test('the document cannot be read as JSON: a cast error at the root, no exception', () => {
   const cyclic = {};
   cyclic.self = cyclic;
