@@ -451,20 +451,13 @@ pub fn form_fields(collection: Collection) -> Vec<FormField> {
 /// inside a Mixed value to the Mixed field, anything else to `None`. What
 /// an error's params are read from ([`crate::messages::params`]).
 pub fn form_field_at(collection: Collection, path: &str) -> Option<FormField> {
-    static OBJECT_ID: Kind = Kind::ObjectId;
-    let child = |s: &'static Schema, seg: &str| -> Option<(&'static Kind, Rules)> {
-        match seg {
-            "_id" if s.has_id => Some((&OBJECT_ID, Rules::default())),
-            _ => s.field(seg).map(|f| (&f.kind, f.rules)),
-        }
-    };
     let is_index = |seg: &str| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit());
     let mut declared: Vec<&str> = Vec::new();
     let mut at: Option<(&'static Kind, Rules)> = None;
     for seg in path.split('.') {
         let (next, name) = match at {
-            None => (child(collection.schema(), seg), seg),
-            Some((Kind::Object(s), _)) => (child(s, seg), seg),
+            None => (collection.schema().child(seg), seg),
+            Some((Kind::Object(s), _)) => (s.child(seg), seg),
             Some((Kind::Array(inner), _)) if is_index(seg) => {
                 (Some((*inner, Rules::default())), "$")
             }

@@ -102,24 +102,27 @@ impl Schema {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// What one path segment names here: a declared field's kind and rules,
+    /// or the `_id` a document or subdocument carries (an ObjectId, no rules).
+    pub fn child(&self, segment: &str) -> Option<(&Kind, Rules)> {
+        static OBJECT_ID: Kind = Kind::ObjectId;
+        match segment {
+            "_id" if self.has_id => Some((&OBJECT_ID, Rules::default())),
+            _ => self.field(segment).map(|f| (&f.kind, f.rules)),
+        }
+    }
+
     /// The scalar a dotted query path names (`email`, `socialLinks.github`,
     /// `messages.role` through an array of subdocuments, `_id`): its kind,
     /// its rules, and whether it goes through an array (MongoDB then matches
     /// any element). Paths to objects, arrays of arrays, maps and Mixed
     /// values do not resolve. What list filters, sorts and cursors are cast by.
     pub fn resolve_scalar(&self, path: &str) -> Option<ScalarPath<'_>> {
-        static OBJECT_ID: Kind = Kind::ObjectId;
         let mut current: &Schema = self;
         let mut through_array = false;
         let mut segments = path.split('.').peekable();
         while let Some(seg) = segments.next() {
-            let (mut kind, rules) = match seg {
-                "_id" if current.has_id => (&OBJECT_ID, Rules::default()),
-                _ => {
-                    let f = current.field(seg)?;
-                    (&f.kind, f.rules)
-                }
-            };
+            let (mut kind, rules) = current.child(seg)?;
             if let Kind::Array(inner) = kind {
                 through_array = true;
                 kind = inner;

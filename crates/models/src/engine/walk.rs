@@ -150,17 +150,10 @@ pub fn validate_path(
 /// Finds the kind a dotted path (with array indices) names.
 fn resolve<'s>(schema: &'s Schema, path: &str) -> Option<&'s Kind> {
     let mut segments = path.split('.');
-    let first = segments.next()?;
-    let mut kind = match first {
-        "_id" if schema.has_id => return segments.next().is_none().then_some(&Kind::ObjectId),
-        _ => &schema.field(first)?.kind,
-    };
+    let mut kind = schema.child(segments.next()?)?.0;
     for seg in segments {
         kind = match kind {
-            Kind::Object(s) => match seg {
-                "_id" if s.has_id => &Kind::ObjectId,
-                _ => &s.field(seg)?.kind,
-            },
+            Kind::Object(s) => s.child(seg)?.0,
             Kind::Array(inner) if seg.parse::<usize>().is_ok() => inner,
             Kind::Map(inner) => inner,
             Kind::Mixed => return Some(kind),
