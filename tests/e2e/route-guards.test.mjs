@@ -7,7 +7,11 @@
 // invalid_challenge). Which route needs a session is the table below, written
 // by hand: a route in neither list fails the test until it is classified.
 // Then a signed-in person's review posted straight to the route with another
-// person's id, another tool and forged counters is stored as theirs.
+// person's id, another tool and forged counters is stored as theirs; their
+// profile change and subscription with another person's ids, a role and
+// server-set fields change only their own documents, and only the form's
+// fields; and a body within the size limit but nested deeper than the server
+// takes is refused by every route with the server's 400 too_deep.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -66,6 +70,16 @@ describe('route handlers: cross-site, size and session', () => {
 
   const call = (route, method, headers, body) =>
     fetch(`${stack.webUrl}${route.replace('[id]', 'no-such-tool')}`, { method, headers, body, redirect: 'manual' });
+  /** A new account made straight at the server: `{token, expiresAt, user}`. */
+  const signUp = (who) =>
+    fetch(`${stack.apiUrl}/api/auth/sign-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) }).then((r) => r.json());
+  /** `body` sent to one of the app's routes from its own pages, with `token` as the session cookie. */
+  const asPerson = (route, method, token, body) =>
+    fetch(`${stack.webUrl}${route}`, {
+      method,
+      headers: { origin: stack.webUrl, 'content-type': 'application/json', cookie: `onelastai_session=${token}` },
+      body: JSON.stringify(body),
+    });
 
   test('every route is classified, and each refuses other sites, oversized bodies and anonymous callers', async () => {
     const found = routes();
@@ -122,16 +136,10 @@ describe('route handlers: cross-site, size and session', () => {
     sample.published = true;
     const tool = await stack.api('/api/tools', { method: 'POST', body: JSON.stringify(sample) });
     assert.equal(tool.status, 201, JSON.stringify(tool.body));
-    const signUp = (who) =>
-      fetch(`${stack.apiUrl}/api/auth/sign-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) }).then((r) => r.json());
     const rita = await signUp({ email: `rita.${stamp}@example.com`, password: 'a long enough password', name: 'Rita' });
     const victim = await signUp({ email: `victim.${stamp}@example.com`, password: 'a long enough password', name: 'Vic' });
     const forged = { rating: 5, title: 'Great', content: 'Fine.', userId: victim.user.id, toolId: 'another-tool', verified: true, helpful: 999, notHelpful: 0 };
-    const res = await fetch(`${stack.webUrl}/api/tools/${tool.body._id}/reviews`, {
-      method: 'POST',
-      headers: { origin: stack.webUrl, 'content-type': 'application/json', cookie: `onelastai_session=${rita.token}` },
-      body: JSON.stringify(forged),
-    });
+    const res = await asPerson(`/api/tools/${tool.body._id}/reviews`, 'POST', rita.token, forged);
     assert.equal(res.status, 201, await res.clone().text());
     const stored = await stack.api(`/api/tool-reviews?toolId=${encodeURIComponent(sample.id)}`);
     assert.equal(stored.body.items.length, 1);
@@ -140,5 +148,73 @@ describe('route handlers: cross-site, size and session', () => {
     assert.equal(review.toolId, sample.id, 'the tool is the address\'s');
     assert.equal(review.verified, false);
     assert.notEqual(review.helpful, 999);
+  });
+
+  test("the profile and subscribe routes act on the session's person only: another person's ids, a role and server-set fields in the body are dropped", async () => {
+    const stamp = Date.now();
+    const rita = await signUp({ email: `rita.p.${stamp}@example.com`, password: 'a long enough password', name: 'Rita' });
+    const victim = await signUp({ email: `victim.p.${stamp}@example.com`, password: 'a long enough password', name: 'Vic' });
+    const before = await stack.api(`/api/users/${rita.user._id}`);
+    let res = await asPerson('/api/account', 'PATCH', rita.token, {
+      __v: before.body.__v,
+      name: 'Rita Renamed',
+      _id: victim.user._id,
+      id: victim.user.id,
+      email: `taken.${stamp}@example.com`,
+      role: 'admin',
+      password: 'another long password',
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const mine = await stack.api(`/api/users/${rita.user._id}`);
+    assert.equal(mine.body.name, 'Rita Renamed', 'the profile field is saved');
+    assert.equal(mine.body.role, 'user', 'no role from the form');
+    assert.equal(mine.body.email, `rita.p.${stamp}@example.com`, 'no email from the profile form');
+    const theirs = await stack.api(`/api/users/${victim.user._id}`);
+    assert.equal(theirs.body.name, 'Vic', "the other person's document is untouched");
+    const signIn = await fetch(`${stack.apiUrl}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `rita.p.${stamp}@example.com`, password: 'a long enough password' }),
+    });
+    assert.equal(signIn.status, 200, 'the password is not the profile form\'s to change');
+
+    res = await asPerson('/api/subscriptions', 'POST', rita.token, { agentId: 'einstein', plan: 'weekly', userId: victim.user.id, price: 0, status: 'cancelled' });
+    assert.equal(res.status, 201, await res.clone().text());
+    const subs = await stack.api(`/api/subscriptions?userId=${encodeURIComponent(rita.user.id)}`);
+    assert.equal(subs.body.items.length, 1, "stored as the session's person");
+    assert.equal(subs.body.items[0].price, 9.99, "the weekly plan's price, not the form's");
+    assert.equal(subs.body.items[0].status, 'active');
+    assert.deepEqual((await stack.api(`/api/subscriptions?userId=${encodeURIComponent(victim.user.id)}`)).body.items, [], 'nothing for the other person');
+  });
+
+  test('a body nested deeper than the server takes is refused by every route as the server would (400 too_deep), never a 5xx', async () => {
+    // 100,000 nested arrays in a field the forms send: 200 KB, under the size
+    // limit, and deeper than JSON.stringify can pass on.
+    const depth = 100_000;
+    const nested = `{"email":${'['.repeat(depth)}${']'.repeat(depth)},"password":"x","token":"x","code":"x"}`;
+    const rita = await signUp({ email: `rita.n.${Date.now()}@example.com`, password: 'a long enough password', name: 'Rita' });
+    for (const [route, methods] of routes()) {
+      for (const method of methods) {
+        const res = await fetch(`${stack.webUrl}${route.replace('[id]', 'no-such-tool')}`, {
+          method,
+          headers: { origin: stack.webUrl, 'content-type': 'application/json', cookie: `onelastai_session=${rita.token}` },
+          body: nested,
+        });
+        const what = `${method} ${route}`;
+        assert.equal(res.status, 400, `${what}: ${res.status}`);
+        assert.equal((await res.json()).error, 'too_deep', what);
+      }
+    }
+    // At the edge the app and the server agree: the body and 31 arrays inside
+    // it pass, one more is too deep for both.
+    for (const arrays of [31, 32]) {
+      const body = `{"email":${'['.repeat(arrays)}${']'.repeat(arrays)}}`;
+      const app = await fetch(`${stack.webUrl}/api/auth/magic-link`, { method: 'POST', headers: { origin: stack.webUrl, 'content-type': 'application/json' }, body });
+      const server = await fetch(`${stack.apiUrl}/api/auth/magic-link`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const [a, b] = [await app.json(), await server.json()];
+      assert.equal(app.status, server.status, `${arrays} arrays: ${JSON.stringify(a)} / ${JSON.stringify(b)}`);
+      assert.equal(a.error, b.error, `${arrays} arrays`);
+      assert.equal(a.error === 'too_deep', arrays === 32, `${arrays} arrays: ${a.error}`);
+    }
   });
 });

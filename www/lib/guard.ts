@@ -11,7 +11,8 @@
 // - `Content-Type` must be `application/json`, which a cross-site HTML form
 //   cannot send and a cross-site `fetch` cannot send without a CORS preflight
 //   that this app never answers;
-// - the body is a JSON object of at most 256 KiB.
+// - the body is a JSON object of at most 256 KiB, nested at most as deep as
+//   the server takes (deeper, passing it on would overflow `JSON.stringify`).
 // The session cookie is SameSite=Lax as well, so a cross-site POST carries no
 // session even if all of the above were missing; the checks above also stop
 // what needs no session (sign-up, sign-in: login CSRF).
@@ -20,6 +21,13 @@ import type { ApiResponse } from './server';
 
 /** Largest body a form may send. */
 const BODY_LIMIT = 256 * 1024;
+
+/**
+ * Deepest nesting of objects and arrays a form may send, the body itself
+ * included: the server's own limit (`MAX_DEPTH` in crates/server/src/body.rs),
+ * so the app refuses, as the server would, what it could not pass on.
+ */
+const DEPTH_LIMIT = 32;
 
 /** An error answer in the server's shape, `{error, message}`. */
 export function refusal(status: number, error: string, message: string): NextResponse {
@@ -88,6 +96,22 @@ async function readText(request: Request, limit: number): Promise<string | null>
   }
 }
 
+/**
+ * Whether `value` nests objects or arrays more than `limit` levels deep (the
+ * value itself is level 1). A loop, not recursion: `JSON.parse` takes bodies
+ * nested deeper than the stack.
+ */
+function deeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [v, level] = next;
+    if (!v || typeof v !== 'object') continue;
+    if (level > limit) return true;
+    for (const child of Object.values(v)) pending.push([child, level + 1]);
+  }
+  return false;
+}
+
 /** A form's JSON body, or the answer that refuses the request. */
 export type FormBody = { ok: true; body: Record<string, unknown> } | { ok: false; response: NextResponse };
 
@@ -109,6 +133,9 @@ export async function readForm(request: Request): Promise<FormBody> {
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, response: refusal(400, 'not_an_object', 'The request body must be a JSON object.') };
+  }
+  if (deeperThan(body, DEPTH_LIMIT)) {
+    return { ok: false, response: refusal(400, 'too_deep', `The form nests objects or arrays deeper than ${DEPTH_LIMIT} levels.`) };
   }
   return { ok: true, body: body as Record<string, unknown> };
 }
