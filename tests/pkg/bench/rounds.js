@@ -1,4 +1,4 @@
-// The measuring loop of the speed benchmarks, shared by Node
+// The measuring loop of the speed benchmarks and what they time, shared by Node
 // (speed.mjs) and the headless Chromium page (speed-chromium.mjs): each
 // implementation runs in short interleaved rounds, and the median round's
 // rate is kept, so load from other processes hits all of them alike.
@@ -35,4 +35,22 @@ export function measure(impls, docs, { rounds, roundMs }) {
     for (const [name, op] of Object.entries(impls)) samples[name].push(round(op, docs, roundMs));
   }
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+/**
+ * What both benchmarks time on one collection: the package's `validate`,
+ * `verdict` and `validateMany` (one call per `batch`: multiply its rate by
+ * `batch.length`), the JSON round trip, and the rivals given: Ajv on a clone
+ * (it writes into its input), Zod's `parse` (it returns a new object).
+ */
+export function packageImpls(pkg, collection, options, batch, { ajv, zod4, zod3 } = {}) {
+  return {
+    wasm: (doc) => pkg.validate(collection, doc, options),
+    verdict: (doc) => pkg.verdict(collection, doc, options),
+    many: () => pkg.validateMany(collection, batch, options),
+    boundary: (doc) => JSON.parse(JSON.stringify(doc)),
+    ...(ajv ? { ajv: (doc) => ajv(structuredClone(doc)) } : {}),
+    ...(zod4 ? { zod4: (doc) => zod4.parse(doc) } : {}),
+    ...(zod3 ? { zod3: (doc) => zod3.parse(doc) } : {}),
+  };
 }

@@ -14,7 +14,7 @@ import { build } from 'esbuild';
 import { launchChromium } from '../lib/chromium.js';
 import { startStaticServer } from '../lib/static-server.js';
 import { benchDocuments, zodSummary, zodVersions } from './documents.mjs';
-import { geomean } from './rounds.js';
+import { ajvSummary, packageSummary, table } from './report.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 40);
@@ -46,7 +46,7 @@ try {
   rows = await page.evaluate(
     async ({ sets, rounds, roundMs }) => {
       const pkg = await import('/pkg/index.js');
-      const { measure } = await import('/tests/pkg/bench/rounds.js');
+      const { measure, packageImpls } = await import('/tests/pkg/bench/rounds.js');
       await pkg.init();
       const { Ajv, schemas } = globalThis.benchAjv;
       const { zod3, zod4 } = globalThis.benchZod;
@@ -56,16 +56,7 @@ try {
         const options = { now };
         const batch = Array.from({ length: 100 }, (_, i) => docs[i % docs.length]);
         const ajvValidate = schemas[collection] && ajv.compile(schemas[collection]);
-        const impls = {
-          wasm: (doc) => pkg.validate(collection, doc, options),
-          verdict: (doc) => pkg.verdict(collection, doc, options),
-          // One call per batch of documents: its rate is multiplied by the batch size below.
-          many: () => pkg.validateMany(collection, batch, options),
-          boundary: (doc) => JSON.parse(JSON.stringify(doc)),
-          ...(ajvValidate ? { ajv: (doc) => ajvValidate(structuredClone(doc)) } : {}),
-          ...(zod4[collection] ? { zod4: (doc) => zod4[collection].parse(doc) } : {}),
-          ...(zod3[collection] ? { zod3: (doc) => zod3[collection].parse(doc) } : {}),
-        };
+        const impls = packageImpls(pkg, collection, options, batch, { ajv: ajvValidate, zod4: zod4[collection], zod3: zod3[collection] });
         if (!docs.every((d) => pkg.validate(collection, d, options).ok)) throw new Error(`${collection}: a document is refused`);
         for (const [name, schemas] of Object.entries({ zod4, zod3 })) {
           if (schemas[collection] && !docs.every((d) => schemas[collection].safeParse(d).success)) {
@@ -84,48 +75,9 @@ try {
   await server.close();
 }
 
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
 console.log(`Chromium: ${rows.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? rows.userAgent}`);
 const zodLabel = zodVersions();
 console.log(`zod 4 = ${zodLabel.zod4}; zod 3 = ${zodLabel.zod3}`);
-const header = ['collection', 'docs', 'wasm ops/s', 'JSON trip/s', 'x JSON', 'ajv ops/s', 'x ajv', 'zod 4 ops/s', 'x zod 4', 'zod 3 ops/s', 'x zod 3', 'verdict/s', 'v. x JSON'];
-const widths = [20, 5, 12, 12, 7, 11, 7, 12, 8, 12, 8, 11, 10];
-const line = (cells) => cells.map((c, i) => String(c)[i === 0 ? 'padEnd' : 'padStart'](widths[i])).join(' ');
-console.log(line(header));
-for (const r of rows.rows) {
-  console.log(
-    line([
-      r.collection,
-      r.docs,
-      fmt(r.wasm),
-      fmt(r.boundary),
-      (r.wasm / r.boundary).toFixed(2),
-      r.ajv ? fmt(r.ajv) : '',
-      r.ajv ? `${(r.wasm / r.ajv).toFixed(2)}x` : '',
-      r.zod4 ? fmt(r.zod4) : '',
-      r.zod4 ? `${(r.wasm / r.zod4).toFixed(2)}x` : '',
-      r.zod3 ? fmt(r.zod3) : '',
-      r.zod3 ? `${(r.wasm / r.zod3).toFixed(2)}x` : '',
-      fmt(r.verdict),
-      (r.verdict / r.boundary).toFixed(2),
-    ]),
-  );
+for (const text of [...table(rows.rows), ...packageSummary(rows.rows), ...ajvSummary(rows.rows), ...zodSummary(rows.rows)]) {
+  console.log(text);
 }
-const ofJson = rows.rows.map((r) => r.wasm / r.boundary);
-const lowest = rows.rows[ofJson.indexOf(Math.min(...ofJson))];
-console.log(
-  `of the JSON round trip: geometric mean ${geomean(ofJson).toFixed(2)} (target >= 0.45), ` +
-    `lowest ${Math.min(...ofJson).toFixed(2)} on ${lowest.collection} (target >= 0.35)`,
-);
-console.log(
-  `verdict (no normalised document) of the JSON round trip: geometric mean ${geomean(rows.rows.map((r) => r.verdict / r.boundary)).toFixed(2)}; ` +
-    `${geomean(rows.rows.map((r) => r.verdict / r.wasm)).toFixed(2)}x validate`,
-);
-console.log(
-  `validateMany (batches of 100, per document) of the JSON round trip: geometric mean ${geomean(rows.rows.map((r) => r.many / r.boundary)).toFixed(2)}; ` +
-    `${geomean(rows.rows.map((r) => r.many / r.wasm)).toFixed(2)}x validate`,
-);
-for (const r of rows.rows.filter((x) => x.ajv)) {
-  console.log(`vs Ajv on ${r.collection}: ${(r.wasm / r.ajv).toFixed(2)}x; the JSON round trip alone: ${(r.boundary / r.ajv).toFixed(2)}x`);
-}
-for (const text of zodSummary(rows.rows)) console.log(text);
