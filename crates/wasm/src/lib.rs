@@ -252,7 +252,8 @@ fn validate_document(
     let (now, limits) = read_options(options)?;
     let keep_value = answer != Answer::Verdict;
     let written = boundary::with_text(input, "", |text| {
-        let mut out = String::with_capacity(1024);
+        // About the input's size: the transcoder then writes without growing it.
+        let mut out = String::with_capacity(text.map_or(0, str::len) + 1024);
         match (text, answer) {
             (Some(text), Answer::Many) => {
                 // Each item on its own: most take the transcoder.

@@ -43,7 +43,8 @@ const ABSENT: usize = usize::MAX;
 /// [`json::parse_stringified`]): its objects never repeat a key.
 pub fn transcode(schema: &Schema, text: &str, now: Date, out: &mut String) -> bool {
     let start = out.len();
-    // The output is about the input's size: grown once, not as it is written.
+    // The output is about the input's size: grown once (if the caller has
+    // not made the room already), not as it is written.
     out.reserve(text.len() + 512);
     let mut t = Transcoder {
         p: Parser::new(text, true),
