@@ -1,6 +1,7 @@
 // Administration: every user, for an administrator (role `admin`), read with
 // the administrator's own session; anyone else is told the page is not theirs.
 import Link from 'next/link';
+import { AdminOnly } from '@/components/AdminOnly';
 import { Table, date, str, type Column } from '@/components/Table';
 import { listDocuments } from '@/lib/server';
 import { requestClient, requireSession } from '@/lib/session';
@@ -18,16 +19,7 @@ const USER_COLUMNS: Column[] = [
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token, user } = await requireSession('/admin');
-  if (user.role !== 'admin') {
-    return (
-      <>
-        <h1>Administration</h1>
-        <div className="banner error" role="alert" data-testid="admin-forbidden">
-          Only administrators can see this page.
-        </div>
-      </>
-    );
-  }
+  if (user.role !== 'admin') return <AdminOnly title="Administration" testid="admin-forbidden" />;
   const { cursor } = await searchParams;
   const users = await listDocuments('users', {
     session: token,

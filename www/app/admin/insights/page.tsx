@@ -3,6 +3,7 @@
 // `/api/stats/...` endpoints (in the database) and read with the
 // administrator's own session; the page only lays the numbers out.
 import Link from 'next/link';
+import { AdminOnly } from '@/components/AdminOnly';
 import type { ReactNode } from 'react';
 import { BarChart } from '@/components/charts/BarChart';
 import { HBarChart } from '@/components/charts/HBarChart';
@@ -38,16 +39,7 @@ function Card<T>({ result, testid, children }: { result: Loaded<T>; testid: stri
 
 export default async function InsightsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token, user } = await requireSession('/admin/insights');
-  if (user.role !== 'admin') {
-    return (
-      <>
-        <h1>Insights</h1>
-        <div className="banner error" role="alert" data-testid="insights-forbidden">
-          Only administrators can see this page.
-        </div>
-      </>
-    );
-  }
+  if (user.role !== 'admin') return <AdminOnly title="Insights" testid="insights-forbidden" />;
   const days = rangeOf((await searchParams).range);
   const s = await loadInsights(days, token, await requestClient());
   const interval = s.window.interval;
