@@ -274,24 +274,21 @@ impl IntoResponse for ApiError {
             Self::Busy => tracing::warn!("workers saturated"),
             _ => {}
         }
-        let mut response = (self.status(), axum::Json(self.body())).into_response();
-        if let Self::Validation {
-            collection,
-            errors,
-            truncated,
-        } = self
-        {
+        if matches!(self, Self::Validation { .. }) {
             // Its body depends on Accept-Language ([`localize`]).
-            response
-                .headers_mut()
-                .insert(header::VARY, HeaderValue::from_static("accept-language"));
-            response.extensions_mut().insert(Localizable {
-                collection,
-                errors,
-                truncated,
-            });
+            let locale = LOCALE.try_with(|l| *l).ok().flatten();
+            let mut response = (self.status(), axum::Json(self.body_in(locale))).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::VARY, HeaderValue::from_static("accept-language"));
+            if let Some(locale) = locale {
+                headers.insert(
+                    header::CONTENT_LANGUAGE,
+                    HeaderValue::from_static(locale.tag),
+                );
+            }
             return response;
         }
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
         if matches!(self, Self::Unauthorized) {
             response
                 .headers_mut()
@@ -318,13 +315,10 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A 422 on its way out, kept on the response for [`localize`] to write in
-/// the client's language.
-#[derive(Clone)]
-struct Localizable {
-    collection: Collection,
-    errors: Vec<FieldError>,
-    truncated: bool,
+tokio::task_local! {
+    /// The locale [`localize`] negotiated for the request being answered,
+    /// read where a 422 becomes a response (its body is written once).
+    static LOCALE: Option<&'static Locale>;
 }
 
 /// Middleware: when the request's `Accept-Language` names a locale the
@@ -339,29 +333,5 @@ pub async fn localize(req: Request, next: Next) -> Response {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(messages::negotiate);
-    let mut response = next.run(req).await;
-    let Some(Localizable {
-        collection,
-        errors,
-        truncated,
-    }) = response.extensions_mut().remove::<Localizable>()
-    else {
-        return response;
-    };
-    let Some(locale) = locale else {
-        return response;
-    };
-    let (mut parts, _) = response.into_parts();
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(locale.tag),
-    );
-    let error = ApiError::Validation {
-        collection,
-        errors,
-        truncated,
-    };
-    let body = error.body_in(Some(locale)).to_string();
-    Response::from_parts(parts, axum::body::Body::from(body))
+    LOCALE.scope(locale, next.run(req)).await
 }
