@@ -9,7 +9,7 @@
 //!   (`pkg/`) gives for the same input (`tests/pkg/server-parity.mjs`), and
 //!   each localised 422 fits `/openapi.json`'s schema (Ajv, [`crate::contract`]).
 
-use crate::common::TestServer;
+use crate::common::{TestServer, TOKEN};
 use crate::contract::Answers;
 use crate::vector_files;
 use onelastai_models::Collection;
@@ -23,17 +23,16 @@ async fn post_in(
     body: &Value,
     accept_language: Option<&str>,
 ) -> crate::common::Resp {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
     let headers: Vec<(&str, &str)> = accept_language
         .map(|l| vec![("accept-language", l)])
         .unwrap_or_default();
     server
-        .send(
+        .call_with(
             reqwest::Method::POST,
             &format!("/api/{route}"),
-            Some(("application/json", bytes)),
+            Some(body),
+            Some(TOKEN),
             &headers,
-            true,
         )
         .await
 }
@@ -52,6 +51,24 @@ fn by_path(r: &crate::common::Resp) -> serde_json::Map<String, Value> {
             )
         })
         .collect()
+}
+
+/// Each `(path, sentence)`: the error at `path` has that `userMessage`.
+fn assert_user_messages(errors: &serde_json::Map<String, Value>, expected: &[(&str, &str)]) {
+    for (path, sentence) in expected {
+        assert_eq!(errors[*path]["userMessage"], *sentence, "{path}");
+    }
+}
+
+/// The error at `path` has these `params` and this `userMessage`.
+fn assert_error(
+    errors: &serde_json::Map<String, Value>,
+    path: &str,
+    params: Value,
+    user_message: &str,
+) {
+    assert_eq!(errors[path]["params"], params, "{path}");
+    assert_eq!(errors[path]["userMessage"], user_message, "{path}");
 }
 
 fn header<'r>(r: &'r crate::common::Resp, name: &str) -> Option<&'r str> {
@@ -100,17 +117,19 @@ async fn user_messages_in_english_and_french_by_hand() {
         let errors = by_path(&r);
         assert_eq!(r.json["locale"], "fr", "{accept}");
         assert_eq!(header(&r, "content-language"), Some("fr"), "{accept}");
-        assert_eq!(
-            errors["bio"]["userMessage"],
-            "Bio doit comporter au plus 500 caractères (510 actuellement)."
-        );
-        assert_eq!(
-            errors["role"]["userMessage"],
-            "Role doit être \"user\", \"admin\" ou \"moderator\"."
-        );
-        assert_eq!(
-            errors["emailVerified"]["userMessage"],
-            "Email verified doit être vrai ou faux."
+        assert_user_messages(
+            &errors,
+            &[
+                (
+                    "bio",
+                    "Bio doit comporter au plus 500 caractères (510 actuellement).",
+                ),
+                (
+                    "role",
+                    "Role doit être \"user\", \"admin\" ou \"moderator\".",
+                ),
+                ("emailVerified", "Email verified doit être vrai ou faux."),
+            ],
         );
         // Mongoose's message and the params are the same as without the header.
         assert_eq!(errors["bio"]["message"], mongoose.as_str());
@@ -126,17 +145,16 @@ async fn user_messages_in_english_and_french_by_hand() {
     let r = post_in(&server, "users", &user, Some("en-GB")).await;
     let errors = by_path(&r);
     assert_eq!(r.json["locale"], "en");
-    assert_eq!(
-        errors["bio"]["userMessage"],
-        "Bio must be at most 500 characters (510 now)."
-    );
-    assert_eq!(
-        errors["role"]["userMessage"],
-        "Role must be one of \"user\", \"admin\" or \"moderator\"."
-    );
-    assert_eq!(
-        errors["emailVerified"]["userMessage"],
-        "Email verified must be true or false."
+    assert_user_messages(
+        &errors,
+        &[
+            ("bio", "Bio must be at most 500 characters (510 now)."),
+            (
+                "role",
+                "Role must be one of \"user\", \"admin\" or \"moderator\".",
+            ),
+            ("emailVerified", "Email verified must be true or false."),
+        ],
     );
 
     // A language the server does not have: as without the header.
@@ -153,29 +171,32 @@ async fn user_messages_in_english_and_french_by_hand() {
     let review = json!({ "toolId": "t", "userId": "u", "rating": 0, "title": "ok" });
     let r = post_in(&server, "tool-reviews", &review, Some("fr")).await;
     let errors = by_path(&r);
-    assert_eq!(errors["rating"]["params"], json!({"min": 1}));
-    assert_eq!(
-        errors["rating"]["userMessage"],
-        "Rating doit être au moins 1."
+    assert_error(
+        &errors,
+        "rating",
+        json!({"min": 1}),
+        "Rating doit être au moins 1.",
     );
     let review = json!({ "toolId": "t", "userId": "u", "rating": 6, "title": "ok" });
     let r = post_in(&server, "tool-reviews", &review, Some("en")).await;
     let errors = by_path(&r);
-    assert_eq!(errors["rating"]["params"], json!({"max": 5}));
-    assert_eq!(errors["rating"]["userMessage"], "Rating must be at most 5.");
+    assert_error(
+        &errors,
+        "rating",
+        json!({"max": 5}),
+        "Rating must be at most 5.",
+    );
 
     let session = json!({
         "id": "s", "userId": "u", "name": "n", "messages": [{ "id": "m", "role": "robot", "content": "hi" }],
     });
     let r = post_in(&server, "chat-sessions", &session, Some("en")).await;
     let errors = by_path(&r);
-    assert_eq!(
-        errors["messages.0.role"]["params"],
-        json!({"values": ["user", "assistant"]})
-    );
-    assert_eq!(
-        errors["messages.0.role"]["userMessage"],
-        "Messages 1 role must be one of \"user\" or \"assistant\"."
+    assert_error(
+        &errors,
+        "messages.0.role",
+        json!({"values": ["user", "assistant"]}),
+        "Messages 1 role must be one of \"user\" or \"assistant\".",
     );
 
     let r = post_in(
@@ -186,34 +207,24 @@ async fn user_messages_in_english_and_french_by_hand() {
     )
     .await;
     let errors = by_path(&r);
-    assert_eq!(errors["email"]["params"], json!({}));
-    assert_eq!(errors["email"]["userMessage"], "Invalid email format");
+    assert_error(&errors, "email", json!({}), "Invalid email format");
 
     let r = post_in(&server, "users", &json!({ "id": "u" }), Some("fr")).await;
     let errors = by_path(&r);
-    assert_eq!(errors["email"]["params"], json!({}));
-    assert_eq!(errors["email"]["userMessage"], "Email est obligatoire.");
+    assert_error(&errors, "email", json!({}), "Email est obligatoire.");
 
     // A 422 from the auth routes (users' rules) is localised too.
     let r = server
-        .send(
+        .call_with(
             reqwest::Method::POST,
             "/api/auth/sign-up",
-            Some((
-                "application/json",
-                serde_json::to_vec(&json!({ "email": "new@b.co", "name": "New" }))
-                    .unwrap_or_default(),
-            )),
+            Some(&json!({ "email": "new@b.co", "name": "New" })),
+            None,
             &[("accept-language", "fr")],
-            false,
         )
         .await;
     let errors = by_path(&r);
-    assert_eq!(errors["password"]["params"], json!({}));
-    assert_eq!(
-        errors["password"]["userMessage"],
-        "Password est obligatoire."
-    );
+    assert_error(&errors, "password", json!({}), "Password est obligatoire.");
     server.finish().await;
 }
 
