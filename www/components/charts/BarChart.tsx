@@ -1,19 +1,12 @@
 // A vertical bar chart: one group of bars per category, one bar per series.
-import { ChartFrame, type DataTable } from './ChartFrame';
+import { ChartFrame, type ChartProps } from './ChartFrame';
 import { Gridlines } from './Gridlines';
-import { PALETTE, axis, compact, labelIndices } from './scale';
-import type { Series } from './LineChart';
+import { axis, compact, labelIndices, legendOf, type Series } from './scale';
 import styles from './charts.module.css';
 
-export interface BarChartProps {
-  id: string;
-  title: string;
-  description?: string;
+export interface BarChartProps extends ChartProps {
   labels: string[];
   series: Series[];
-  table: DataTable;
-  format?: (v: number) => string;
-  emptyText?: string;
   /** Whole numbers (counts): no tick between integers. */
   integer?: boolean;
 }
@@ -32,7 +25,7 @@ export function BarChart({ id, title, description, labels, series, table, format
   const band = plotW / n;
   const barW = (band * 0.76) / Math.max(1, series.length);
   const y = (v: number) => M.top + plotH - (plotH * v) / top;
-  const legend = series.map((s, i) => ({ name: s.name, color: PALETTE[i % PALETTE.length] ?? '#4f46e5' }));
+  const legend = legendOf(series);
   const showValues = labels.length * series.length <= 16;
   return (
     <ChartFrame id={id} title={title} description={description} empty={empty} emptyText={emptyText} legend={legend} table={table}>

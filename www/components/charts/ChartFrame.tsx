@@ -10,16 +10,22 @@ export interface DataTable {
   rows: (string | number)[][];
 }
 
-export interface FrameProps {
+/** What every chart is given besides its data. */
+export interface ChartProps {
   /** Used for ids and `data-testid` (`chart-<id>`, `table-<id>`). */
   id: string;
   title: string;
   description?: string;
+  table: DataTable;
+  /** How a value reads on the axis and the bars (`compact` unless given). */
+  format?: (v: number) => string;
+  emptyText?: string;
+}
+
+export interface FrameProps extends Omit<ChartProps, 'format'> {
   /** Nothing to draw: the empty message is shown instead of the chart. */
   empty: boolean;
-  emptyText?: string;
   legend?: { name: string; color: string }[];
-  table: DataTable;
   children: ReactNode;
 }
 

@@ -1,16 +1,10 @@
 // A ranked horizontal bar chart: one labelled bar per row, largest first.
-import { ChartFrame, type DataTable } from './ChartFrame';
+import { ChartFrame, type ChartProps } from './ChartFrame';
 import { PALETTE, axis, compact } from './scale';
 import styles from './charts.module.css';
 
-export interface HBarChartProps {
-  id: string;
-  title: string;
-  description?: string;
+export interface HBarChartProps extends ChartProps {
   rows: { label: string; value: number }[];
-  table: DataTable;
-  format?: (v: number) => string;
-  emptyText?: string;
 }
 
 const W = 640;

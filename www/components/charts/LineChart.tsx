@@ -1,26 +1,15 @@
 // A line chart over ordered categories (time buckets): one polyline per
 // series, broken where a value is missing (null).
-import { ChartFrame, type DataTable } from './ChartFrame';
+import { ChartFrame, type ChartProps } from './ChartFrame';
 import { Gridlines } from './Gridlines';
-import { PALETTE, axis, compact, labelIndices } from './scale';
+import { axis, compact, labelIndices, legendOf, type Series } from './scale';
 import styles from './charts.module.css';
 
-export interface Series {
-  name: string;
-  values: (number | null)[];
-}
-
-export interface LineChartProps {
-  id: string;
-  title: string;
-  description?: string;
+export interface LineChartProps extends ChartProps {
   labels: string[];
   series: Series[];
-  table: DataTable;
   /** A fixed top of the value axis (1 for rates); otherwise a nice one above the data. */
   max?: number;
-  format?: (v: number) => string;
-  emptyText?: string;
 }
 
 const W = 640;
@@ -36,7 +25,7 @@ export function LineChart({ id, title, description, labels, series, table, max, 
   const n = labels.length;
   const x = (i: number) => M.left + (n <= 1 ? plotW / 2 : (plotW * i) / (n - 1));
   const y = (v: number) => M.top + plotH - (plotH * v) / top;
-  const legend = series.map((s, i) => ({ name: s.name, color: PALETTE[i % PALETTE.length] ?? '#4f46e5' }));
+  const legend = legendOf(series);
   const summary = series
     .map((s) => `${s.name}: ${s.values.filter((v) => v !== null).length} points, last ${s.values.at(-1) === null || s.values.at(-1) === undefined ? 'none' : format(s.values.at(-1) as number)}`)
     .join('; ');

@@ -39,3 +39,14 @@ export function compact(v: number): string {
 
 /** Series colours: distinguishable, and at least 3:1 against white. */
 export const PALETTE = ['#4f46e5', '#0f766e', '#c2410c', '#be185d', '#4d7c0f', '#1d4ed8'];
+
+/** One named row of values over the chart's categories; `null` where unknown. */
+export interface Series {
+  name: string;
+  values: (number | null)[];
+}
+
+/** Each series' name and colour, in order (the palette repeats past its end). */
+export function legendOf(series: readonly Series[]): { name: string; color: string }[] {
+  return series.map((s, i) => ({ name: s.name, color: PALETTE[i % PALETTE.length] ?? '#4f46e5' }));
+}
