@@ -116,8 +116,13 @@ fn normalize_backup_code(code: &str) -> String {
         .collect()
 }
 
+/// What a backup code's keyed hash is taken of: the code bound to its user.
+fn backup_message(user: ObjectId, code: &str) -> String {
+    format!("{}:{}", user.to_hex(), normalize_backup_code(code))
+}
+
 fn backup_hash(keys: &KeyRing, user: ObjectId, code: &str) -> String {
-    keys.mac(format!("{}:{}", user.to_hex(), normalize_backup_code(code)).as_bytes())
+    keys.mac(backup_message(user, code).as_bytes())
 }
 
 fn keys(app: &AppState) -> Result<&KeyRing> {
@@ -173,7 +178,7 @@ fn check_code(
     if let Some(step) = matching_step(&secret, code, unix_secs()?) {
         return Ok((Some(Proof::Totp(step)), old_key));
     }
-    let wanted = format!("{}:{}", oid.to_hex(), normalize_backup_code(code));
+    let wanted = backup_message(oid, code);
     let index = strings(user, "backupCodes")
         .iter()
         .position(|h| !h.starts_with(USED) && keys.mac_matches(h, wanted.as_bytes()));
