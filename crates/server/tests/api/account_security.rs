@@ -6,7 +6,8 @@
 //! gave the server, token hashes are computed here with SHA-256.
 
 use crate::common::{
-    mongodb_uri, now_ms, sha256_hex, sign_in, sign_up, unique_db, Resp, TestServer, TOKEN,
+    mongodb_uri, now_ms, sha256_hex, sign_in, sign_in_attempt, sign_up, unique_db, Resp,
+    TestServer, TOKEN,
 };
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -110,17 +111,6 @@ async fn steady_now() -> i64 {
 
 async fn post(server: &TestServer, path: &str, body: Value, bearer: Option<&str>) -> Resp {
     server.call(Method::POST, path, Some(&body), bearer).await
-}
-
-/// The password step of sign-in, anonymous.
-async fn sign_in_attempt(server: &TestServer, email: &str, password: &str) -> Resp {
-    post(
-        server,
-        "/api/auth/sign-in",
-        json!({ "email": email, "password": password }),
-        None,
-    )
-    .await
 }
 
 /// Turns on a pending two-factor enrolment with `code`.

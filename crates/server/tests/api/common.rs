@@ -597,16 +597,21 @@ pub async fn sign_up(server: &TestServer, email: &str, password: &str, name: &st
     Session::from_answer(&r)
 }
 
-/// `POST /api/auth/sign-in` that must succeed (200).
-pub async fn sign_in(server: &TestServer, email: &str, password: &str) -> Session {
-    let r = server
+/// An anonymous `POST /api/auth/sign-in`, its answer whatever it is.
+pub async fn sign_in_attempt(server: &TestServer, email: &str, password: &str) -> Resp {
+    server
         .call(
             reqwest::Method::POST,
             "/api/auth/sign-in",
             Some(&serde_json::json!({ "email": email, "password": password })),
             None,
         )
-        .await;
+        .await
+}
+
+/// `POST /api/auth/sign-in` that must succeed (200).
+pub async fn sign_in(server: &TestServer, email: &str, password: &str) -> Session {
+    let r = sign_in_attempt(server, email, password).await;
     assert_eq!(r.status, 200, "sign-in {email}: {}", r.text);
     Session::from_answer(&r)
 }

@@ -6,7 +6,9 @@
 //! definitions written out here (UTC buckets, distinct users, nearest-rank
 //! percentiles), not taken from the server.
 
-use crate::common::{register_secret, run_create_admin, sign_in, sign_up, Resp, TestServer, TOKEN};
+use crate::common::{
+    register_secret, run_create_admin, sign_in, sign_in_attempt, sign_up, Resp, TestServer, TOKEN,
+};
 use bson::{doc, Bson, Document};
 use onelastai_models::{Collection, Date};
 use onelastai_server::stats::{set_hooks, Engine, Hooks, PipelineRunner};
@@ -359,17 +361,6 @@ async fn seed(server: &TestServer) -> Window {
         assert_eq!(r.status, if k < 5 { 401 } else { 429 }, "{}", r.text);
     }
     w
-}
-
-async fn sign_in_attempt(server: &TestServer, email: &str, password: &str) -> Resp {
-    server
-        .call(
-            Method::POST,
-            "/api/auth/sign-in",
-            Some(&json!({ "email": email, "password": password })),
-            None,
-        )
-        .await
 }
 
 /// Every document of a collection, straight from the database.
