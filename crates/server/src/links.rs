@@ -114,21 +114,21 @@ async fn request_link(
     auth::record(&app, kind.event(), None, &email_hash, &client).await;
     // After the answer: the lookup, the write and the mail take time only
     // for real accounts, and nobody waits for them.
-    tokio::spawn(async move {
-        if let Err(e) = send_link(&app, &email, kind).await {
-            tracing::warn!(error = %e, kind = ?kind, "could not send a link");
-        }
-    });
+    spawn_link(app, email, kind);
     Ok(accepted())
 }
 
 /// Mails a sign-in link to the passwordless account `email` (after its
 /// sign-up), in the background.
 pub(crate) fn mail_sign_in_link(app: &AppState, email: String) {
-    let app = app.clone();
+    spawn_link(app.clone(), email, Kind::SignIn);
+}
+
+/// [`send_link`] in the background (a failure is logged).
+fn spawn_link(app: AppState, email: String, kind: Kind) {
     tokio::spawn(async move {
-        if let Err(e) = send_link(&app, &email, Kind::SignIn).await {
-            tracing::warn!(error = %e, "could not send a sign-in link");
+        if let Err(e) = send_link(&app, &email, kind).await {
+            tracing::warn!(error = %e, kind = ?kind, "could not send a link");
         }
     });
 }
