@@ -3,84 +3,41 @@
 //! connections) run the real `onelastai-server` binary as a child process
 //! and read its RSS from `/proc`; the others use the in-process server.
 
-use crate::common::{mongodb_uri, register_secret, unique_db, TestServer, TOKEN};
+use crate::common::{
+    mongodb_uri, register_secret, unique_db, ServerBinary, TestServer, SERVER_BIN, TOKEN,
+};
 use serde_json::{json, Value};
-use std::net::SocketAddr;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// The server binary as a child process over the test database.
-struct ServerProcess {
-    child: tokio::process::Child,
-    addr: SocketAddr,
-    http: reqwest::Client,
+/// The server binary as a child process over the test database: the
+/// common [`ServerBinary`], with what these tests measure.
+struct ServerProcess(ServerBinary);
+
+impl std::ops::Deref for ServerProcess {
+    type Target = ServerBinary;
+    fn deref(&self) -> &ServerBinary {
+        &self.0
+    }
 }
 
 impl ServerProcess {
     async fn start(tag: &str, extra: &[(&str, &str)]) -> Self {
-        let addr = {
-            let probe = std::net::TcpListener::bind("127.0.0.1:0");
-            let Ok(probe) = probe else {
-                panic!("no free port")
-            };
-            match probe.local_addr() {
-                Ok(a) => a,
-                Err(e) => panic!("local addr: {e}"),
-            }
-        };
         // ADVERSARIAL_SERVER_BIN runs these against another build (an older
         // commit's, to show the tests fail there).
-        let bin = std::env::var("ADVERSARIAL_SERVER_BIN")
-            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_onelastai-server").to_string());
-        let mut cmd = tokio::process::Command::new(bin);
-        cmd.env_clear()
-            .env("MONGODB_URI", mongodb_uri())
-            .env("MONGODB_DB", unique_db(tag))
-            .env("API_TOKEN", TOKEN)
-            .env("LISTEN_ADDR", addr.to_string())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        for (k, v) in extra {
-            cmd.env(k, v);
-        }
-        let child = match cmd.spawn() {
-            Ok(c) => c,
-            Err(e) => panic!("spawn the server: {e}"),
-        };
-        let http = match reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-        {
-            Ok(c) => c,
-            Err(e) => panic!("http client: {e}"),
-        };
-        let server = Self { child, addr, http };
-        let started = Instant::now();
-        loop {
-            let ready = server.http.get(server.url("/ready")).send().await;
-            if ready.is_ok_and(|r| r.status() == 200) {
-                break;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the server did not become ready"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        server
+        let bin =
+            std::env::var("ADVERSARIAL_SERVER_BIN").unwrap_or_else(|_| SERVER_BIN.to_string());
+        Self(ServerBinary::start_from(&bin, &unique_db(tag), extra).await)
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("{}{path}", self.base)
     }
 
     /// Resident memory of the server process, in KiB.
     fn rss_kib(&self) -> u64 {
-        let pid = self.child.id().unwrap_or_default();
+        let pid = self.pid().unwrap_or_default();
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         status
             .lines()

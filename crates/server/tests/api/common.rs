@@ -420,6 +420,8 @@ pub const SERVER_BIN: &str = env!("CARGO_BIN_EXE_onelastai-server");
 /// the database `db` of `MONGODB_URI` (several processes may share one).
 pub struct ServerBinary {
     child: tokio::process::Child,
+    /// Its loopback address.
+    pub addr: std::net::SocketAddr,
     /// `http://127.0.0.1:<port>`.
     pub base: String,
     /// A client for it.
@@ -429,11 +431,16 @@ pub struct ServerBinary {
 impl ServerBinary {
     /// Starts the binary and waits until `/ready` answers 200.
     pub async fn start(db: &str, extra: &[(&str, &str)]) -> Self {
+        Self::start_from(SERVER_BIN, db, extra).await
+    }
+
+    /// [`ServerBinary::start`] with the binary at `bin` (another build).
+    pub async fn start_from(bin: &str, db: &str, extra: &[(&str, &str)]) -> Self {
         let addr = match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
             Ok(a) => a,
             Err(e) => panic!("no free port: {e}"),
         };
-        let mut cmd = tokio::process::Command::new(SERVER_BIN);
+        let mut cmd = tokio::process::Command::new(bin);
         cmd.env_clear()
             .env("MONGODB_URI", mongodb_uri())
             .env("MONGODB_DB", db)
@@ -448,7 +455,7 @@ impl ServerBinary {
         }
         let child = match cmd.spawn() {
             Ok(c) => c,
-            Err(e) => panic!("spawn {SERVER_BIN}: {e}"),
+            Err(e) => panic!("spawn {bin}: {e}"),
         };
         let http = match reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -459,6 +466,7 @@ impl ServerBinary {
         };
         let server = Self {
             child,
+            addr,
             base: format!("http://{addr}"),
             http,
         };
@@ -490,6 +498,11 @@ impl ServerBinary {
         bearer: Option<&str>,
     ) -> Resp {
         request(&self.http, &self.base, method, path, body, bearer, &[]).await
+    }
+
+    /// Its process id (`None` once it has exited).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     /// Stops the process.
