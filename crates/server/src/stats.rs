@@ -691,11 +691,16 @@ fn date_ms(v: Option<&Bson>) -> Option<i64> {
 
 /// A grouping key as JSON (`null` for missing or null).
 fn key_json(v: Option<&Bson>) -> Value {
+    key_string(v).map_or(Value::Null, Value::String)
+}
+
+/// A grouping key as text; `None` for missing or null.
+fn key_string(v: Option<&Bson>) -> Option<String> {
     match v {
-        None | Some(Bson::Null) | Some(Bson::Undefined) => Value::Null,
-        Some(Bson::String(s)) => Value::String(s.clone()),
-        Some(Bson::ObjectId(o)) => Value::String(o.to_hex()),
-        Some(other) => Value::String(other.to_string()),
+        None | Some(Bson::Null) | Some(Bson::Undefined) => None,
+        Some(Bson::String(s)) => Some(s.clone()),
+        Some(Bson::ObjectId(o)) => Some(o.to_hex()),
+        Some(other) => Some(other.to_string()),
     }
 }
 
@@ -969,7 +974,7 @@ pub async fn geography(
                 ),
             ];
             for r in aggregate(&app, Collection::UserSessions, &stages).await? {
-                let c = key_json(r.get("_id")).as_str().map(str::to_string);
+                let c = key_string(r.get("_id"));
                 let e = countries.entry(c).or_default();
                 e.0 += count(r.get("users"));
                 e.1 += count(r.get("sessions"));
@@ -994,7 +999,7 @@ pub async fn geography(
                     let c = d
                         .get_document("location")
                         .ok()
-                        .and_then(|l| key_json(l.get("country")).as_str().map(str::to_string));
+                        .and_then(|l| key_string(l.get("country")));
                     *mine.entry(c).or_default() += 1;
                 })
                 .await?
@@ -1469,9 +1474,7 @@ pub async fn chat(
             Stage::Group("$agentId".into(), vec![("n", Acc::Count)]),
         ];
         for r in aggregate(&app, coll, &stages).await? {
-            let a = agents
-                .entry(key_json(r.get("_id")).as_str().map(str::to_string))
-                .or_default();
+            let a = agents.entry(key_string(r.get("_id"))).or_default();
             if is_sessions {
                 a.sessions += count(r.get("n"));
             } else {
@@ -1501,9 +1504,7 @@ pub async fn chat(
                 ),
             ];
             for r in aggregate(&app, Collection::ChatAnalytics, &stages).await? {
-                let a = agents
-                    .entry(key_json(r.get("_id")).as_str().map(str::to_string))
-                    .or_default();
+                let a = agents.entry(key_string(r.get("_id"))).or_default();
                 a.interactions += count(r.get("interactions"));
                 let n = count(r.get("responseTimeN"));
                 a.response_time.n += n;
@@ -1523,9 +1524,7 @@ pub async fn chat(
                 range_filter("createdAt", w),
                 projection,
                 |d| {
-                    let a = agents
-                        .entry(key_json(d.get("agentId")).as_str().map(str::to_string))
-                        .or_default();
+                    let a = agents.entry(key_string(d.get("agentId"))).or_default();
                     a.interactions += 1;
                     a.response_time.add(number(d.get("responseTime")));
                     a.personality.add(number(d.get("personalityScore")));
@@ -1618,9 +1617,7 @@ pub async fn tools(
                 ),
             ];
             for r in aggregate(&app, Collection::ToolUsageAnalytics, &stages).await? {
-                let t = tools
-                    .entry(key_json(r.get("_id")).as_str().map(str::to_string))
-                    .or_default();
+                let t = tools.entry(key_string(r.get("_id"))).or_default();
                 t.runs += count(r.get("runs"));
                 t.succeeded += count(r.get("succeeded"));
                 let n = count(r.get("timeN"));
@@ -1640,9 +1637,7 @@ pub async fn tools(
                 ),
             ];
             for r in aggregate(&app, Collection::ToolReviews, &stages).await? {
-                let t = tools
-                    .entry(key_json(r.get("_id")).as_str().map(str::to_string))
-                    .or_default();
+                let t = tools.entry(key_string(r.get("_id"))).or_default();
                 t.reviews += count(r.get("reviews"));
                 let n = count(r.get("ratingN"));
                 t.rating.n += n;
@@ -1657,9 +1652,7 @@ pub async fn tools(
                 range_filter("createdAt", w),
                 projection,
                 |d| {
-                    let t = tools
-                        .entry(key_json(d.get("toolName")).as_str().map(str::to_string))
-                        .or_default();
+                    let t = tools.entry(key_string(d.get("toolName"))).or_default();
                     t.runs += 1;
                     t.succeeded += u64::from(d.get_bool("success").unwrap_or(false));
                     t.execution_time.add(number(d.get("executionTime")));
@@ -1674,9 +1667,7 @@ pub async fn tools(
                 range_filter("createdAt", w),
                 projection,
                 |d| {
-                    let t = tools
-                        .entry(key_json(d.get("toolId")).as_str().map(str::to_string))
-                        .or_default();
+                    let t = tools.entry(key_string(d.get("toolId"))).or_default();
                     t.reviews += 1;
                     t.rating.add(number(d.get("rating")));
                     Ok(())
@@ -1798,7 +1789,7 @@ pub async fn revenue(
                     let Some(i) = b.and_then(|t| starts.binary_search(&t).ok()) else {
                         continue;
                     };
-                    let c = id.and_then(|id| key_json(id.get("c")).as_str().map(str::to_string));
+                    let c = id.and_then(|id| key_string(id.get("c")));
                     let s = id
                         .and_then(|id| id.get_str("s").ok())
                         .unwrap_or_default()
@@ -1828,7 +1819,7 @@ pub async fn revenue(
                     else {
                         return Ok(());
                     };
-                    let c = key_json(d.get("currency")).as_str().map(str::to_string);
+                    let c = key_string(d.get("currency"));
                     let s = d.get_str("status").unwrap_or_default().to_string();
                     let m = money_at(&mut money, i, c);
                     if coll == Collection::Payments {
