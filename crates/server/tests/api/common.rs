@@ -213,21 +213,7 @@ impl TestServer {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let response = match req.send().await {
-            Ok(r) => r,
-            Err(e) => panic!("{method} {path}: {e}"),
-        };
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap_or_default();
-        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        scan_for_secrets(&format!("{method} {path}"), &text);
-        Resp {
-            status,
-            headers,
-            text,
-            json,
-        }
+        answer(req, &method, path).await
     }
 
     /// `POST` a JSON value.
@@ -332,6 +318,11 @@ pub async fn request(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
+    answer(req, &method, path).await
+}
+
+/// Sends `req` and reads its answer, which is scanned for secrets.
+async fn answer(req: reqwest::RequestBuilder, method: &reqwest::Method, path: &str) -> Resp {
     let response = match req.send().await {
         Ok(r) => r,
         Err(e) => panic!("{method} {path}: {e}"),
