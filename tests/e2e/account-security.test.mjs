@@ -85,6 +85,16 @@ describe('account security in the browser', () => {
     throw new Error(`no message ${n} to ${to}`);
   }
 
+  /** Asks for a mailed link with the form at `pathname` (`formId` its test id), for `email`. */
+  async function askForLink(pathname, formId, email) {
+    await page.goto(`${stack.webUrl}${pathname}`);
+    await page.getByTestId(formId).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.locator('#email').fill(email);
+    await page.getByTestId('submit').click();
+    await page.getByTestId('banner').filter({ hasText: 'on its way' }).waitFor();
+  }
+
   function linkIn(message, pathname) {
     const url = message.text.split(/\s+/).find((w) => w.startsWith(`${stack.webUrl}${pathname}?token=`));
     assert.ok(url, `no ${pathname} link in ${JSON.stringify(message.text)}`);
@@ -94,19 +104,8 @@ describe('account security in the browser', () => {
   before(async () => {
     stack = await startStack({ distDir: '.next' });
     browser = await launchBrowser();
-    page = await browser.context.newPage();
-    if (process.env.E2E_DEBUG) {
-      page.on('console', (m) => console.log('[page]', m.text()));
-      page.on('response', (r) => r.url().includes('/api/') && console.log('[page]', r.status(), r.url()));
-    }
-    for (const who of [tess, rita]) {
-      const r = await fetch(`${stack.apiUrl}/api/auth/sign-up`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(who),
-      });
-      assert.equal(r.status, 201, await r.text());
-    }
+    page = await browser.newPage();
+    for (const who of [tess, rita]) await stack.signUp(who);
   });
 
   after(async () => {
@@ -228,12 +227,7 @@ describe('account security in the browser', () => {
   test('reset a forgotten password through the mailed link; every session ends', async () => {
     await signIn(page, stack.webUrl, rita, '/account');
     const oldSession = (await sessionCookie(browser.context)).value;
-    await page.goto(`${stack.webUrl}/forgot-password`);
-    await page.getByTestId('forgot-form').waitFor();
-    await page.waitForLoadState('networkidle');
-    await page.locator('#email').fill(rita.email);
-    await page.getByTestId('submit').click();
-    await page.getByTestId('banner').filter({ hasText: 'on its way' }).waitFor();
+    await askForLink('/forgot-password', 'forgot-form', rita.email);
     const message = await mailTo(rita.email);
     assert.match(message.subject, /Reset/);
     await page.goto(linkIn(message, '/reset-password'));
@@ -351,12 +345,7 @@ describe('account security in the browser', () => {
     await signOut(page);
 
     // Later: ask for a link with the form.
-    await page.goto(`${stack.webUrl}/magic-link`);
-    await page.getByTestId('magic-link-form').waitFor();
-    await page.waitForLoadState('networkidle');
-    await page.locator('#email').fill(pam.email);
-    await page.getByTestId('submit').click();
-    await page.getByTestId('banner').filter({ hasText: 'on its way' }).waitFor();
+    await askForLink('/magic-link', 'magic-link-form', pam.email);
     const link = linkIn(await mailTo(pam.email, 2), '/magic-link');
     await followLink(link);
     await signOut(page);

@@ -6,7 +6,7 @@
 // is sent, the stored review read back from the server.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, launchBrowser, startStack } from './stack.mjs';
 import { axeViolations } from './a11y.mjs';
@@ -38,7 +38,7 @@ describe('API reference and the Standard Schema review form', () => {
   before(async () => {
     stack = await startStack({ distDir: process.env.E2E_DIST_DIR ?? '.next' });
     browser = await launchBrowser();
-    page = await browser.context.newPage();
+    page = await browser.newPage();
     page.on('request', (r) => requested.push(r.url()));
   });
 
@@ -97,30 +97,18 @@ describe('API reference and the Standard Schema review form', () => {
   test('a review form validated by schemas.toolreviews through react-hook-form', async () => {
     // A published tool (a valid vector of the tools file, under a new id and slug).
     const stamp = Date.now();
-    const vectors = JSON.parse(readFileSync(path.join(ROOT, 'tests/vectors/tools.json'), 'utf8'));
-    const cases = Array.isArray(vectors) ? vectors : vectors.cases;
-    const sample = structuredClone(cases.find((c) => c.valid).input);
-    sample.id = `tool_review_${stamp}`;
-    sample.metadata.slug = `review-me-${stamp}`;
-    sample.published = true;
-    const tool = await stack.api('/api/tools', { method: 'POST', body: JSON.stringify(sample) });
-    assert.equal(tool.status, 201, JSON.stringify(tool.body));
+    const tool = await stack.publishSampleTool('review');
 
     // A person, signed in: the web app's session cookie holds the server's token.
     const who = { email: `reviewer.${stamp}@example.com`, password: 'a long enough password', name: 'Rita Reviewer' };
-    const signUp = await fetch(`${stack.apiUrl}/api/auth/sign-up`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(who),
-    }).then(async (r) => ({ status: r.status, body: await r.json() }));
-    assert.equal(signUp.status, 201, JSON.stringify(signUp.body));
-    await browser.context.addCookies([{ name: 'onelastai_session', value: signUp.body.token, url: stack.webUrl, httpOnly: true, sameSite: 'Lax' }]);
+    const signUp = await stack.signUp(who);
+    await browser.context.addCookies([{ name: 'onelastai_session', value: signUp.token, url: stack.webUrl, httpOnly: true, sameSite: 'Lax' }]);
 
-    await page.goto(`${stack.webUrl}/tools/${tool.body._id}/review`);
+    await page.goto(`${stack.webUrl}/tools/${tool._id}/review`);
     const form = page.getByTestId('review-form');
     await form.waitFor({ timeout: 30_000 });
     await page.waitForLoadState('networkidle');
-    const posts = () => requested.filter((u) => u.includes(`/api/tools/${tool.body._id}/reviews`)).length;
+    const posts = () => requested.filter((u) => u.includes(`/api/tools/${tool._id}/reviews`)).length;
     const errorFor = (id) => page.locator(`[data-error-for="${id}"]`);
 
     // Nothing filled: every required field says so, and nothing is sent.
@@ -157,8 +145,8 @@ describe('API reference and the Standard Schema review form', () => {
     assert.equal(posts(), 1);
     await shot(page, 'review-form-stored');
 
-    const me = await stack.api('/api/auth/me', { session: signUp.body.token });
-    const stored = await stack.api(`/api/tool-reviews?toolId=${encodeURIComponent(sample.id)}`);
+    const me = await stack.api('/api/auth/me', { session: signUp.token });
+    const stored = await stack.api(`/api/tool-reviews?toolId=${encodeURIComponent(tool.id)}`);
     assert.equal(stored.status, 200);
     assert.equal(stored.body.items.length, 1);
     const [review] = stored.body.items;

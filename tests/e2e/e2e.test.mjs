@@ -52,12 +52,7 @@ describe('the app on the Turbopack build', () => {
   before(async () => {
     stack = await startStack({ distDir: '.next' });
     browser = await launchBrowser();
-    page = await browser.context.newPage();
-    if (process.env.E2E_DEBUG) {
-      page.on('console', (m) => console.log('[page]', m.text()));
-      page.on('pageerror', (e) => console.log('[page] error', e.message));
-      page.on('response', (r) => r.url().includes('/api/') && console.log('[page]', r.status(), r.url()));
-    }
+    page = await browser.newPage();
     evil = createServer((req, res) => {
       const target = new URL(req.url, 'http://x').searchParams.get('to');
       // The classic JSON-in-a-text/plain-form trick: name + '=' + value is a JSON object.

@@ -40,7 +40,7 @@ describe('Insights', () => {
   before(async () => {
     stack = await startStack({ distDir: '.next' });
     browser = await launchBrowser();
-    page = await browser.context.newPage();
+    page = await browser.newPage();
   });
 
   after(async () => {

@@ -111,7 +111,7 @@ describe('every page from 390 px to 1280 px: no horizontal scrolling, no serious
   before(async () => {
     stack = await startStack({ distDir: '.next' });
     browser = await launchBrowser();
-    page = await browser.context.newPage();
+    page = await browser.newPage();
     // A published tool for the pages that show or review one.
     ctx.toolId = `tool_responsive_${stamp}`;
   });

@@ -70,9 +70,6 @@ describe('route handlers: cross-site, size and session', () => {
 
   const call = (route, method, headers, body) =>
     fetch(`${stack.webUrl}${route.replace('[id]', 'no-such-tool')}`, { method, headers, body, redirect: 'manual' });
-  /** A new account made straight at the server: `{token, expiresAt, user}`. */
-  const signUp = (who) =>
-    fetch(`${stack.apiUrl}/api/auth/sign-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) }).then((r) => r.json());
   /** `body` sent to one of the app's routes from its own pages, with `token` as the session cookie. */
   const asPerson = (route, method, token, body) =>
     fetch(`${stack.webUrl}${route}`, {
@@ -128,32 +125,25 @@ describe('route handlers: cross-site, size and session', () => {
 
   test('a review posted straight to the route is stored as the session\'s person, for the address\'s tool, without forged counters', async () => {
     const stamp = Date.now();
-    const vectors = JSON.parse(readFileSync(path.join(ROOT, 'tests/vectors/tools.json'), 'utf8'));
-    const cases = Array.isArray(vectors) ? vectors : vectors.cases;
-    const sample = structuredClone(cases.find((c) => c.valid).input);
-    sample.id = `tool_guard_${stamp}`;
-    sample.metadata.slug = `guard-${stamp}`;
-    sample.published = true;
-    const tool = await stack.api('/api/tools', { method: 'POST', body: JSON.stringify(sample) });
-    assert.equal(tool.status, 201, JSON.stringify(tool.body));
-    const rita = await signUp({ email: `rita.${stamp}@example.com`, password: 'a long enough password', name: 'Rita' });
-    const victim = await signUp({ email: `victim.${stamp}@example.com`, password: 'a long enough password', name: 'Vic' });
+    const tool = await stack.publishSampleTool('guard');
+    const rita = await stack.signUp({ email: `rita.${stamp}@example.com`, password: 'a long enough password', name: 'Rita' });
+    const victim = await stack.signUp({ email: `victim.${stamp}@example.com`, password: 'a long enough password', name: 'Vic' });
     const forged = { rating: 5, title: 'Great', content: 'Fine.', userId: victim.user.id, toolId: 'another-tool', verified: true, helpful: 999, notHelpful: 0 };
-    const res = await asPerson(`/api/tools/${tool.body._id}/reviews`, 'POST', rita.token, forged);
+    const res = await asPerson(`/api/tools/${tool._id}/reviews`, 'POST', rita.token, forged);
     assert.equal(res.status, 201, await res.clone().text());
-    const stored = await stack.api(`/api/tool-reviews?toolId=${encodeURIComponent(sample.id)}`);
+    const stored = await stack.api(`/api/tool-reviews?toolId=${encodeURIComponent(tool.id)}`);
     assert.equal(stored.body.items.length, 1);
     const [review] = stored.body.items;
     assert.equal(review.userId, rita.user.id, 'the reviewer is the session\'s person');
-    assert.equal(review.toolId, sample.id, 'the tool is the address\'s');
+    assert.equal(review.toolId, tool.id, 'the tool is the address\'s');
     assert.equal(review.verified, false);
     assert.notEqual(review.helpful, 999);
   });
 
   test("the profile and subscribe routes act on the session's person only: another person's ids, a role and server-set fields in the body are dropped", async () => {
     const stamp = Date.now();
-    const rita = await signUp({ email: `rita.p.${stamp}@example.com`, password: 'a long enough password', name: 'Rita' });
-    const victim = await signUp({ email: `victim.p.${stamp}@example.com`, password: 'a long enough password', name: 'Vic' });
+    const rita = await stack.signUp({ email: `rita.p.${stamp}@example.com`, password: 'a long enough password', name: 'Rita' });
+    const victim = await stack.signUp({ email: `victim.p.${stamp}@example.com`, password: 'a long enough password', name: 'Vic' });
     const before = await stack.api(`/api/users/${rita.user._id}`);
     let res = await asPerson('/api/account', 'PATCH', rita.token, {
       __v: before.body.__v,
@@ -192,7 +182,7 @@ describe('route handlers: cross-site, size and session', () => {
     // limit, and deeper than JSON.stringify can pass on.
     const depth = 100_000;
     const nested = `{"email":${'['.repeat(depth)}${']'.repeat(depth)},"password":"x","token":"x","code":"x"}`;
-    const rita = await signUp({ email: `rita.n.${Date.now()}@example.com`, password: 'a long enough password', name: 'Rita' });
+    const rita = await stack.signUp({ email: `rita.n.${Date.now()}@example.com`, password: 'a long enough password', name: 'Rita' });
     for (const [route, methods] of routes()) {
       for (const method of methods) {
         const res = await fetch(`${stack.webUrl}${route.replace('[id]', 'no-such-tool')}`, {

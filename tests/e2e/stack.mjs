@@ -7,7 +7,7 @@
 // An administrator is made with the server's own `create-admin` command.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -154,6 +154,36 @@ export async function startStack({ distDir = '.next' } = {}) {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
 
+  /**
+   * Makes an account straight at the server, as a person would (no token):
+   * the server's `{token, expiresAt, user}`; any answer but 201 throws.
+   */
+  const signUp = async (who) => {
+    const res = await fetch(`${apiUrl}/api/auth/sign-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+    const text = await res.text();
+    if (res.status !== 201) throw new Error(`sign-up of ${who.email}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+
+  /**
+   * Publishes a tool made from the first valid case of
+   * tests/vectors/tools.json, as `tool_<name>_<time>` with the slug
+   * `<name>-<time>`, with the service token: the stored document (any answer
+   * but 201 throws).
+   */
+  const publishSampleTool = async (name) => {
+    const vectors = JSON.parse(readFileSync(path.join(ROOT, 'tests/vectors/tools.json'), 'utf8'));
+    const cases = Array.isArray(vectors) ? vectors : vectors.cases;
+    const sample = structuredClone(cases.find((c) => c.valid).input);
+    const stamp = Date.now();
+    sample.id = `tool_${name}_${stamp}`;
+    sample.metadata.slug = `${name}-${stamp}`;
+    sample.published = true;
+    const tool = await api('/api/tools', { method: 'POST', body: JSON.stringify(sample) });
+    if (tool.status !== 201) throw new Error(`publishing ${sample.id}: ${tool.status} ${JSON.stringify(tool.body)}`);
+    return tool.body;
+  };
+
   return {
     webUrl,
     apiUrl,
@@ -161,6 +191,8 @@ export async function startStack({ distDir = '.next' } = {}) {
     database,
     admin,
     api,
+    signUp,
+    publishSampleTool,
     async stop() {
       await stopProcess(web);
       await stopProcess(server);
@@ -188,6 +220,16 @@ export async function launchBrowser() {
   });
   return {
     context,
+    /** A new tab; with `E2E_DEBUG` set, its console, errors and API answers are logged. */
+    async newPage() {
+      const page = await context.newPage();
+      if (process.env.E2E_DEBUG) {
+        page.on('console', (m) => console.log('[page]', m.text()));
+        page.on('pageerror', (e) => console.log('[page] error', e.message));
+        page.on('response', (r) => r.url().includes('/api/') && console.log('[page]', r.status(), r.url()));
+      }
+      return page;
+    },
     async close() {
       await context.close();
       rmSync(home, { recursive: true, force: true });
