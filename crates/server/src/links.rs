@@ -306,12 +306,7 @@ pub async fn dev_outbox(
     let Some(dir) = app.mailer().outbox().map(std::path::Path::to_path_buf) else {
         return Err(ApiError::NotFound("no such route".into()));
     };
-    if !caller.is_admin() {
-        return Err(match caller {
-            Caller::Anonymous { .. } => ApiError::Unauthorized,
-            _ => ApiError::Forbidden("the outbox is for administrators".into()),
-        });
-    }
+    crate::policy::admin_only(&caller, "the outbox is for administrators")?;
     let to = query.get("to").cloned();
     let limit = query
         .get("limit")

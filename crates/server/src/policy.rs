@@ -23,6 +23,16 @@ use onelastai_models::json::{Json, Object};
 use serde_json::Value;
 use std::borrow::Cow;
 
+/// `Ok` for an admin (or the service token); `401` for an anonymous caller,
+/// `403` with `refusal` for anyone else (routes for administrators only).
+pub fn admin_only(caller: &Caller, refusal: &str) -> Result<()> {
+    match caller {
+        _ if caller.is_admin() => Ok(()),
+        Caller::Anonymous { .. } => Err(ApiError::Unauthorized),
+        _ => Err(ApiError::Forbidden(refusal.into())),
+    }
+}
+
 /// The filter that limits what `caller` may read of `res`: `None` for
 /// everything, or the documents matching it. Anonymous callers get 401 and
 /// users 403 where they may read nothing at all.

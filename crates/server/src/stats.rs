@@ -479,23 +479,13 @@ fn date_trunc(field: &str, interval: Interval) -> Bson {
     doc! { "$dateTrunc": spec }.into()
 }
 
-fn admin_only(caller: &Caller) -> Result<()> {
-    match caller {
-        _ if caller.is_admin() => Ok(()),
-        Caller::Anonymous { .. } => Err(ApiError::Unauthorized),
-        _ => Err(ApiError::Forbidden(
-            "statistics are for administrators".into(),
-        )),
-    }
-}
-
 /// Checks the caller and the parameters; the window and interval of a request.
 fn prepare(
     caller: &Caller,
     params: std::result::Result<Query<Params>, QueryRejection>,
     default_interval: Option<Interval>,
 ) -> Result<(Window, Option<Interval>)> {
-    admin_only(caller)?;
+    crate::policy::admin_only(caller, "statistics are for administrators")?;
     let Query(params) = params?;
     let interval = match default_interval {
         Some(d) => Some(Interval::parse(params.interval.as_deref(), d)?),
