@@ -397,7 +397,7 @@ pub async fn status(
 
 /// `POST /api/auth/2fa/setup`: a new secret and 10 backup codes, kept in
 /// the temporary fields until enabled: `{otpauthUri, secret, codes}` (the backup codes),
-/// shown this once. `409 two_factor_enabled` when it is already on.
+/// shown this once. `400 two_factor_enabled` when it is already on.
 pub async fn setup(
     State(app): State<AppState>,
     Extension(caller): Extension<Caller>,
