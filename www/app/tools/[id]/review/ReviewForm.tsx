@@ -11,7 +11,9 @@ import { useMemo, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { Inputs } from '@onelastai/models';
 import { Banner, Field, Loading, RequiredNote, type BannerState } from '@/components/Field';
+import { fieldMeta } from '@/lib/fields';
 import { useModels, type Models } from '@/lib/models';
+import { sendForm } from '@/lib/submit';
 
 type Review = Inputs['toolreviews'];
 
@@ -22,13 +24,6 @@ const FIELDS = ['rating', 'title', 'content'] as const;
 export interface ReviewedTool {
   objectId: string;
   id: string;
-}
-
-/** What the route handler answers. */
-interface Answer {
-  error?: string;
-  message?: string;
-  errors?: { path: string; kind: string; message: string; params?: Record<string, unknown> }[];
 }
 
 export function ReviewForm(props: { tool: ReviewedTool; userId: string }) {
@@ -53,22 +48,22 @@ function ReviewFields({ tool, userId, models }: { tool: ReviewedTool; userId: st
 
   const submit = handleSubmit(async (review) => {
     setBanner(null);
-    const res = await fetch(`/api/tools/${encodeURIComponent(tool.objectId)}/reviews`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rating: review.rating, title: review.title, content: review.content }),
-    });
-    const answer = (await res.json().catch(() => ({}))) as Answer;
-    if (res.status === 201) {
+    const res = await sendForm(
+      `/api/tools/${encodeURIComponent(tool.objectId)}/reviews`,
+      { rating: review.rating, title: review.title, content: review.content },
+      { labels: { collection: 'toolreviews' } },
+    );
+    if (res.ok) {
       setBanner({ ok: true, text: 'Thank you: your review is published.' });
       return;
     }
-    const fieldErrors = (answer.errors ?? []).filter((e) => (FIELDS as readonly string[]).includes(e.path));
-    for (const e of fieldErrors) {
-      setError(e.path as (typeof FIELDS)[number], { type: e.kind, message: models.formatError(e as Parameters<Models['formatError']>[0], { locale: 'en' }) });
+    for (const name of FIELDS) {
+      const message = res.fieldErrors[name];
+      if (message) setError(name, { type: 'server', message });
     }
-    setBanner({ ok: false, text: answer.message ?? `The review was not stored (HTTP ${res.status}).` });
+    setBanner({ ok: false, text: res.message });
   });
+  const titleMax = fieldMeta(models, 'toolreviews', 'title').maxLength;
 
   const message = (name: (typeof FIELDS)[number]) => errors[name]?.message;
   return (
@@ -83,7 +78,7 @@ function ReviewFields({ tool, userId, models }: { tool: ReviewedTool; userId: st
           {...register('rating', { setValueAs: (v: unknown) => (v === '' || v === undefined ? undefined : Number(v)) })}
         />
       </Field>
-      <Field id="title" label="Title" required hint="At most 100 characters." error={message('title')}>
+      <Field id="title" label="Title" required hint={titleMax ? `At most ${titleMax} characters.` : undefined} error={message('title')}>
         <input id="title" type="text" {...register('title')} />
       </Field>
       <Field id="content" label="Your review" required error={message('content')}>
