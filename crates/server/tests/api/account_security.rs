@@ -1129,3 +1129,60 @@ async fn the_account_security_routes_refuse_anonymous_callers_and_huge_or_deep_b
     assert_eq!(me_status(&server, &jo.token).await, 200);
     server.finish().await;
 }
+
+/// Another signed-in user: Bob's session cannot renew Bob's codes or turn
+/// Bob's two-factor off with Alice's codes, Alice's challenge takes none of
+/// Bob's codes, and none of this spends or changes Alice's.
+#[tokio::test]
+async fn one_users_codes_do_nothing_for_another_user() {
+    let server = start("tfa_other").await;
+    let alice = sign_up(&server, "ada@example.com", "ada-Passw0rd-12", "Ada").await;
+    let bob = sign_up(&server, "ben@example.com", "ben-Passw0rd-12", "Ben").await;
+    let (a_secret, a_codes) = enrol(&server, &alice.token).await;
+    let (b_secret, b_codes) = enrol(&server, &bob.token).await;
+    let now = steady_now().await;
+    let a_totp = totp(&a_secret, now);
+    let b_totp = totp(&b_secret, now);
+    // (The two TOTP codes agree by chance once in 10^6.)
+    assert_ne!(a_totp, b_totp);
+
+    let r = post(
+        &server,
+        "/api/auth/2fa/backup-codes",
+        json!({ "code": a_codes[0] }),
+        Some(&bob.token),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (401, "invalid_credentials"),
+        "Alice's backup code renews Bob's: {}",
+        r.text
+    );
+    for code in [&a_totp, &a_codes[1]] {
+        let r = disable(&server, &bob.token, "ben-Passw0rd-12", code).await;
+        assert_eq!(r.status, 401, "Alice's code turns Bob's off: {}", r.text);
+    }
+    let ch = challenge(&server, "ada@example.com", "ada-Passw0rd-12").await;
+    for code in [&b_totp, &b_codes[0]] {
+        let r = second_step(&server, &ch, code).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (401, "invalid_credentials"),
+            "Bob's code signs Alice in: {}",
+            r.text
+        );
+    }
+
+    // Both are still on, with all their codes, and Alice's are unspent.
+    for (s, email) in [(&alice, "ada@example.com"), (&bob, "ben@example.com")] {
+        let status = server
+            .call(Method::GET, "/api/auth/2fa", None, Some(&s.token))
+            .await;
+        assert_eq!(status.json["enabled"], true, "{email}: {}", status.text);
+        assert_eq!(status.json["backupCodesLeft"], 10, "{email}");
+    }
+    let r = second_step(&server, &ch, &a_codes[0]).await;
+    assert_eq!(r.status, 200, "Alice's own code: {}", r.text);
+    server.finish().await;
+}
