@@ -121,7 +121,7 @@ describe('API reference and the Standard Schema review form', () => {
     }
     assert.equal(await page.locator('#title').getAttribute('aria-invalid'), 'true');
     // The title's limit, as the spec gives it (toolreviews.title: maxlength 100).
-    assert.equal(await page.locator('#title-hint').innerText(), 'At most 100 characters.');
+    assert.equal(await page.locator('#title-hint').innerText(), 'Up to 100 characters.');
 
     // Real keystrokes: out of range and too long, in the package's words.
     await page.locator('#rating').pressSequentially('7');

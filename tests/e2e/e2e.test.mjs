@@ -251,6 +251,8 @@ describe('the app on the Turbopack build', () => {
     assert.match(subs, /\$9\.99/);
     assert.match(subs, /active/);
     assert.equal(await page.locator('#profession').inputValue(), 'Mathematician');
+    // The bio's limit, as the spec gives it (users.bio: maxlength 500).
+    assert.equal(await page.locator('#bio-hint').innerText(), 'Up to 500 characters.');
 
     await page.locator('#bio').fill('x'.repeat(501));
     await errorFor(page, 'bio').waitFor();

@@ -31,6 +31,12 @@ export function fieldMeta(models: Models, collection: CollectionName, path: stri
   return { required: field?.required ?? false, maxLength: field?.maxLength, values: field?.enum, default: field?.default };
 }
 
+/** The hint under a text field with a length limit ("Up to 500 characters."); none without one or before the package loads. */
+export function lengthHint(models: Models | null, collection: CollectionName, path: string): string | undefined {
+  const max = models ? fieldMeta(models, collection, path).maxLength : undefined;
+  return max ? `Up to ${max} characters.` : undefined;
+}
+
 /** An error as the package or the server gives it. */
 export type ErrorLike = Pick<FieldError, 'path' | 'message'> & { kind: string; params?: FieldError['params']; value?: unknown };
 

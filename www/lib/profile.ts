@@ -6,3 +6,13 @@ export const PROFILE_FIELDS = ['name', 'profession', 'company', 'location', 'web
 
 /** One of them. */
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+/** Their labels, on the profile form and at sign-up alike. */
+export const PROFILE_LABELS: Record<ProfileField, string> = {
+  name: 'Name',
+  profession: 'Profession',
+  company: 'Company',
+  location: 'Location',
+  website: 'Website',
+  bio: 'Bio',
+};

@@ -4,21 +4,13 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { ErrorSummary } from '@/components/ErrorSummary';
 import { Banner, Field, type BannerState } from '@/components/Field';
-import { fieldMeta } from '@/lib/fields';
+import { lengthHint } from '@/lib/fields';
 import { onlyPaths, toErrorMap, withPathErrors, type ErrorMap, type Labels } from '@/lib/forms';
 import { useModels } from '@/lib/models';
-import { PROFILE_FIELDS, type ProfileField } from '@/lib/profile';
+import { PROFILE_FIELDS, PROFILE_LABELS, type ProfileField } from '@/lib/profile';
 import { submitValidated, type Verdict } from '@/lib/submit';
 
-const LABELS: Record<ProfileField, string> = {
-  name: 'Name',
-  profession: 'Profession',
-  company: 'Company',
-  location: 'Location',
-  website: 'Website',
-  bio: 'Bio',
-};
-const labelOf = (path: string) => LABELS[path as ProfileField] ?? path;
+const labelOf = (path: string) => PROFILE_LABELS[path as ProfileField] ?? path;
 /** How this form's messages name its fields. */
 const MESSAGES: Labels = { label: labelOf, collection: 'users' };
 
@@ -89,11 +81,11 @@ export function ProfileForm(props: { user: { id: string; email: string }; initia
       <div className="grid">
         {PROFILE_FIELDS.map((k) =>
           k === 'bio' ? (
-            <Field key={k} id={k} label={LABELS[k]} error={errors[k]} hint={bioHint(models ? fieldMeta(models, 'users', k).maxLength : undefined)} wide>
+            <Field key={k} id={k} label={PROFILE_LABELS[k]} error={errors[k]} hint={lengthHint(models, 'users', k)} wide>
               <textarea id={k} name={k} value={values[k]} onChange={(e) => change(k, e.target.value)} />
             </Field>
           ) : (
-            <Field key={k} id={k} label={LABELS[k]} error={errors[k]}>
+            <Field key={k} id={k} label={PROFILE_LABELS[k]} error={errors[k]}>
               <input id={k} name={k} type={k === 'website' ? 'url' : 'text'} value={values[k]} onChange={(e) => change(k, e.target.value)} />
             </Field>
           ),
@@ -108,6 +100,3 @@ export function ProfileForm(props: { user: { id: string; email: string }; initia
     </form>
   );
 }
-
-/** The bio's hint: its limit, from the package. */
-const bioHint = (max: number | undefined) => (max ? `Up to ${max} characters.` : undefined);

@@ -4,9 +4,10 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { ErrorSummary } from '@/components/ErrorSummary';
 import { Banner, Field, Loading, RequiredNote, type BannerState } from '@/components/Field';
-import { fieldMeta } from '@/lib/fields';
+import { fieldMeta, lengthHint } from '@/lib/fields';
 import { compact, onlyPaths, toErrorMap, withPathErrors, type ErrorMap, type Labels } from '@/lib/forms';
 import { useModels } from '@/lib/models';
+import { PROFILE_LABELS } from '@/lib/profile';
 import { submitValidated } from '@/lib/submit';
 
 interface SignUpFields {
@@ -23,16 +24,7 @@ interface SignUpFields {
 /** The fields in the order the form shows them. */
 const ORDER = ['email', 'password', 'name', 'bio', 'profession', 'company', 'location', 'website'] as const;
 
-const LABELS: Record<keyof SignUpFields, string> = {
-  email: 'Email',
-  password: 'Password',
-  name: 'Name',
-  bio: 'Bio',
-  profession: 'Profession',
-  company: 'Company',
-  location: 'Location',
-  website: 'Website',
-};
+const LABELS: Record<keyof SignUpFields, string> = { email: 'Email', password: 'Password', ...PROFILE_LABELS };
 const labelOf = (path: string) => LABELS[path as keyof SignUpFields] ?? path;
 /** How this form's messages name its fields. */
 const MESSAGES: Labels = { label: labelOf, collection: 'users' };
@@ -139,7 +131,6 @@ export function SignUpForm({ next }: { next: string }) {
       </Field>
     );
   };
-  const bioMax = fieldMeta(models, 'users', 'bio').maxLength;
 
   return (
     <form className="card" onSubmit={submit} noValidate data-testid="signup-form">
@@ -151,7 +142,7 @@ export function SignUpForm({ next }: { next: string }) {
         {/* Sign-in is by password: the app requires one even though the schema allows other methods. */}
         {text('password', { type: 'password', hint: 'At least 8 characters.', required: true })}
         {text('name', { hint: 'Shown as the author of the tools you publish.' })}
-        <Field id="bio" label={LABELS.bio} error={errors.bio} hint={bioMax ? `Up to ${bioMax} characters.` : undefined} wide>
+        <Field id="bio" label={LABELS.bio} error={errors.bio} hint={lengthHint(models, 'users', 'bio')} wide>
           <textarea id="bio" name="bio" value={form.bio} onChange={(e) => change('bio', e.target.value)} />
         </Field>
         {text('profession')}

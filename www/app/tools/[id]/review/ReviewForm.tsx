@@ -11,7 +11,7 @@ import { useMemo, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { Inputs } from '@onelastai/models';
 import { Banner, Field, Loading, RequiredNote, type BannerState } from '@/components/Field';
-import { fieldMeta } from '@/lib/fields';
+import { lengthHint } from '@/lib/fields';
 import { useModels, type Models } from '@/lib/models';
 import { sendForm } from '@/lib/submit';
 
@@ -63,7 +63,6 @@ function ReviewFields({ tool, userId, models }: { tool: ReviewedTool; userId: st
     }
     setBanner({ ok: false, text: res.message });
   });
-  const titleMax = fieldMeta(models, 'toolreviews', 'title').maxLength;
 
   const message = (name: (typeof FIELDS)[number]) => errors[name]?.message;
   return (
@@ -78,7 +77,7 @@ function ReviewFields({ tool, userId, models }: { tool: ReviewedTool; userId: st
           {...register('rating', { setValueAs: (v: unknown) => (v === '' || v === undefined ? undefined : Number(v)) })}
         />
       </Field>
-      <Field id="title" label="Title" required hint={titleMax ? `At most ${titleMax} characters.` : undefined} error={message('title')}>
+      <Field id="title" label="Title" required hint={lengthHint(models, 'toolreviews', 'title')} error={message('title')}>
         <input id="title" type="text" {...register('title')} />
       </Field>
       <Field id="content" label="Your review" required error={message('content')}>
