@@ -15,6 +15,12 @@ pub(crate) fn strings(names: &[&str]) -> Body {
     Body::Schema(json!({ "type": "object", "required": names, "properties": properties }))
 }
 
+/// The backup codes an answer shows: [`twofactor::BACKUP_CODES`] strings.
+fn backup_codes() -> serde_json::Value {
+    let n = twofactor::BACKUP_CODES;
+    json!({ "type": "array", "items": { "type": "string" }, "minItems": n, "maxItems": n })
+}
+
 /// A session, or a two-factor challenge (sign-in and sign-in links).
 pub(crate) fn session_or_challenge() -> Body {
     Body::Schema(json!({
@@ -105,7 +111,7 @@ pub fn routes(table: Routes) -> Routes {
                         "properties": {
                             "otpauthUri": { "type": "string" },
                             "secret": { "type": "string", "description": "Base32." },
-                            "codes": { "type": "array", "items": { "type": "string" }, "minItems": 10, "maxItems": 10 },
+                            "codes": backup_codes(),
                         },
                     }))),
                 )
@@ -134,7 +140,7 @@ pub fn routes(table: Routes) -> Routes {
                         "type": "object",
                         "required": ["codes"],
                         "properties": {
-                            "codes": { "type": "array", "items": { "type": "string" }, "minItems": 10, "maxItems": 10 },
+                            "codes": backup_codes(),
                         },
                     }))),
                 )
