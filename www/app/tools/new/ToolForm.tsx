@@ -50,10 +50,10 @@ const LABELS: Record<string, string> = {
   required: 'Required',
 };
 
-/** `config.inputs.1.type` → `Input 2 type`; top-level paths by their label. */
 /** How this form's messages name its fields. */
 const MESSAGES: Labels = { label: (path) => labelOf(path), collection: 'tools' };
 
+/** `config.inputs.1.type` → `Input 2 type`; top-level paths by their label. */
 function labelOf(path: string): string {
   const row = /^(metadata\.allVersions|config\.inputs)\.(\d+)\.(\w+)/.exec(path);
   if (!row) return LABELS[path] ?? path;
