@@ -140,6 +140,12 @@ pub(crate) fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
+/// The `emailHash` of the stored user `user` (what auth events and the
+/// sign-in lockout name it by).
+pub(crate) fn email_hash_of(user: &bson::Document) -> String {
+    sha256_hex(user.get_str("email").unwrap_or_default())
+}
+
 /// Middleware: puts the [`Caller`] and the [`Client`] into the request's
 /// extensions. A token that is not the service token nor a live session is
 /// 401, even where no credentials are needed: a client should learn that

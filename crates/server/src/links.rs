@@ -241,7 +241,7 @@ pub async fn password_reset_confirm(
     let hash = app.hasher().hash(password).await?;
     let oid = use_up(&app, &user, doc! { "password": hash }).await?;
     auth::end_sessions(&app, oid, None).await?;
-    let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
+    let email_hash = auth::email_hash_of(&user);
     auth::record(
         &app,
         "password_reset_completed",
@@ -274,7 +274,7 @@ pub async fn magic_link_confirm(
     let body = auth::small_object(&app, body?).await?;
     let token = auth::string_field(&body, "token")?;
     let user = redeem(&app, &token, Kind::SignIn).await?;
-    let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
+    let email_hash = auth::email_hash_of(&user);
     auth::check_lockout(&app, &email_hash, &client).await?;
     let set = doc! {
         "emailVerified": true,

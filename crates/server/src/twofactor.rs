@@ -521,7 +521,7 @@ async fn enrolled_user(
             "two-factor sign-in is not on",
         ));
     }
-    let email_hash = auth::sha256_hex(user.get_str("email").unwrap_or_default());
+    let email_hash = auth::email_hash_of(&user);
     auth::check_lockout(app, &email_hash, client).await?;
     Ok((user, email_hash))
 }
