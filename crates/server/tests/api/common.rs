@@ -218,28 +218,14 @@ impl TestServer {
 
     /// `POST` a JSON value.
     pub async fn post(&self, path: &str, body: &Value) -> Resp {
-        let bytes = serde_json::to_vec(body).unwrap_or_default();
-        self.send(
-            reqwest::Method::POST,
-            path,
-            Some(("application/json", bytes)),
-            &[],
-            true,
-        )
-        .await
+        self.call(reqwest::Method::POST, path, Some(body), Some(TOKEN))
+            .await
     }
 
     /// `PATCH` a JSON value.
     pub async fn patch(&self, path: &str, body: &Value) -> Resp {
-        let bytes = serde_json::to_vec(body).unwrap_or_default();
-        self.send(
-            reqwest::Method::PATCH,
-            path,
-            Some(("application/json", bytes)),
-            &[],
-            true,
-        )
-        .await
+        self.call(reqwest::Method::PATCH, path, Some(body), Some(TOKEN))
+            .await
     }
 
     /// `GET` with the token.
