@@ -548,6 +548,20 @@ pub(crate) async fn signed_in(
     Ok((status, Json(body)).into_response())
 }
 
+/// The answer of a completed sign-in (password, or its two-factor step):
+/// the user's `lastLoginAt` set to now, then `200` as [`signed_in`].
+pub(crate) async fn signed_in_now(
+    app: &AppState,
+    user_oid: ObjectId,
+    client: &Client,
+) -> Result<Response> {
+    let touch = doc! { "$set": { "lastLoginAt": DateTime::from_millis(now()?.millis()) } };
+    app.store()
+        .update_one(Collection::Users.name(), doc! { "_id": user_oid }, touch)
+        .await?;
+    signed_in(app, user_oid, client, StatusCode::OK).await
+}
+
 /// `POST /api/auth/sign-up {email, password, name?, ...profile}`: a new user
 /// (the server sets `id`, `role: "user"`, `emailVerified: false`,
 /// `isActive: true`), signed in: `201 {token, expiresAt, user}`. With
@@ -697,12 +711,7 @@ pub async fn sign_in(
                 return crate::twofactor::challenge(&app, oid, &email_hash);
             }
             record(&app, "sign_in_succeeded", user_id, &email_hash, &client).await;
-            let now = now()?;
-            let touch = doc! { "$set": { "lastLoginAt": DateTime::from_millis(now.millis()) } };
-            app.store()
-                .update_one(Collection::Users.name(), doc! { "_id": oid }, touch)
-                .await?;
-            signed_in(&app, oid, &client, StatusCode::OK).await
+            signed_in_now(&app, oid, &client).await
         }
         _ => {
             record(&app, "sign_in_failed", user_id, &email_hash, &client).await;

@@ -33,7 +33,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use bson::{doc, oid::ObjectId, Bson, DateTime, Document};
+use bson::{doc, oid::ObjectId, Bson, Document};
 use onelastai_models::Collection;
 use serde_json::{json, Value};
 use totp_rs::{Algorithm, TOTP};
@@ -365,11 +365,7 @@ pub async fn sign_in(
         properties,
     )
     .await;
-    let touch = doc! { "$set": { "lastLoginAt": DateTime::from_millis(now()?.millis()) } };
-    app.store()
-        .update_one(Collection::Users.name(), doc! { "_id": oid }, touch)
-        .await?;
-    auth::signed_in(&app, oid, &client, StatusCode::OK).await
+    auth::signed_in_now(&app, oid, &client).await
 }
 
 /// `GET /api/auth/2fa`: `{enabled, backupCodesLeft, pending}` of the caller.
