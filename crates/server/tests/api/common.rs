@@ -390,6 +390,40 @@ pub fn sha256_hex(text: &str) -> String {
     hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }
 
+/// Runs `node <script>` (a path from the repository's root, run there) with
+/// `input` as JSON on stdin; its stdout read as JSON, or why not (its
+/// stderr when it fails).
+pub async fn node_json(script: &str, input: &Value) -> Result<Value, String> {
+    use tokio::io::AsyncWriteExt;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut child = tokio::process::Command::new("node")
+        .arg(script)
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("node {script}: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input.to_string().as_bytes())
+            .await
+            .map_err(|e| format!("node {script} stdin: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .await
+        .map_err(|e| format!("node {script}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "node {script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("node {script} answer: {e}"))
+}
+
 /// The server binary of this build.
 pub const SERVER_BIN: &str = env!("CARGO_BIN_EXE_onelastai-server");
 

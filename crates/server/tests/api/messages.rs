@@ -14,7 +14,6 @@ use crate::contract::Answers;
 use crate::vector_files;
 use onelastai_models::Collection;
 use serde_json::{json, Value};
-use std::process::{Command, Stdio};
 
 /// `POST /api/{route}` with the service token and an `Accept-Language`.
 async fn post_in(
@@ -229,31 +228,15 @@ async fn user_messages_in_english_and_french_by_hand() {
 }
 
 /// Runs `tests/pkg/server-parity.mjs` on the collected answers.
-fn package_parity(cases: &[Value]) -> Value {
+async fn package_parity(cases: &[Value]) -> Value {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     assert!(
         root.join("pkg/node/models_bg.wasm").is_file() && root.join("pkg/messages.js").is_file(),
         "the package is not built: run `bash tools/build-pkg.sh` (tools/test-server.sh does when it is missing)"
     );
-    let mut child = Command::new("node")
-        .arg("tests/pkg/server-parity.mjs")
-        .current_dir(&root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("node tests/pkg/server-parity.mjs: {e}"));
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap_or_else(|| unreachable!("piped"));
-        stdin
-            .write_all(Value::Array(cases.to_vec()).to_string().as_bytes())
-            .unwrap_or_else(|e| panic!("server-parity stdin: {e}"));
-    }
-    let out = child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("node tests/pkg/server-parity.mjs: {e}"));
-    assert!(out.status.success(), "tests/pkg/server-parity.mjs failed");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("server-parity answer: {e}"))
+    crate::common::node_json("tests/pkg/server-parity.mjs", &Value::Array(cases.to_vec()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]
@@ -302,7 +285,7 @@ async fn every_invalid_vector_has_the_packages_params_and_messages() {
             }
         }
     }
-    let report = package_parity(&cases);
+    let report = package_parity(&cases).await;
     assert_eq!(
         report["templates"],
         onelastai_models::messages::locales_json(),

@@ -880,10 +880,6 @@ fn from_wire(v: &Value) -> Bson {
 /// A pipeline runner for the server: every collection of `db` and the
 /// pipeline go to `tests/mingo/aggregate.mjs` (Node, mingo), the results come back.
 fn mingo(db: mongodb::Database) -> PipelineRunner {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/mingo/aggregate.mjs"
-    );
     let installed = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/mingo/node_modules/mingo"
@@ -895,7 +891,6 @@ fn mingo(db: mongodb::Database) -> PipelineRunner {
     Arc::new(move |coll: &'static str, pipeline: Vec<Document>| {
         let db = db.clone();
         Box::pin(async move {
-            use tokio::io::AsyncWriteExt;
             let mut collections = serde_json::Map::new();
             // Every collection, as a pipeline may read any (`$unionWith`).
             for name in Collection::ALL.map(Collection::name) {
@@ -912,25 +907,7 @@ fn mingo(db: mongodb::Database) -> PipelineRunner {
                 .collect();
             let input =
                 json!({ "collection": coll, "pipeline": pipeline, "collections": collections });
-            let mut child = tokio::process::Command::new("node")
-                .arg(script)
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .kill_on_drop(true)
-                .spawn()
-                .map_err(|e| format!("node {script}: {e}"))?;
-            if let Some(mut stdin) = child.stdin.take() {
-                stdin
-                    .write_all(input.to_string().as_bytes())
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            let out = child.wait_with_output().await.map_err(|e| e.to_string())?;
-            if !out.status.success() {
-                return Err(format!("mingo: {}", String::from_utf8_lossy(&out.stderr)));
-            }
-            let rows: Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+            let rows = crate::common::node_json("tests/mingo/aggregate.mjs", &input).await?;
             Ok(rows
                 .as_array()
                 .map(|a| {
