@@ -149,3 +149,61 @@ async fn wrong_codes_at_backup_codes_and_disable_count_toward_the_lockout_and_ch
     assert_eq!(ann_after["enabled"], false, "{ann_after}");
     server.finish().await;
 }
+
+#[tokio::test]
+async fn the_two_factor_step_not_the_password_step_sets_last_login() {
+    let server = TestServer::start_with(
+        &mongodb_uri(),
+        &unique_db("review_2fa_login"),
+        &[("TOTP_ENCRYPTION_KEY", KEY)],
+    )
+    .await;
+    let password = "kim-Passw0rd-1";
+    let kim = sign_up(&server, "kim@example.com", password, "Kim").await;
+    let (_, codes) = enrol(&server, &kim.token).await;
+    let last_login = |server: &TestServer| {
+        let db = server.db.clone();
+        async move {
+            db.collection::<bson::Document>("users")
+                .find_one(doc! { "email": "kim@example.com" })
+                .await
+                .ok()
+                .flatten()
+                .and_then(|u| {
+                    u.get_datetime("lastLoginAt")
+                        .ok()
+                        .map(|d| d.timestamp_millis())
+                })
+        }
+    };
+    let before = last_login(&server).await;
+    let r = server
+        .call(
+            Method::POST,
+            "/api/auth/sign-in",
+            Some(&json!({ "email": "kim@example.com", "password": password })),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let challenge = r.json["challenge"].as_str().unwrap_or_default().to_string();
+    assert!(!challenge.is_empty(), "a challenge: {}", r.text);
+    assert_eq!(last_login(&server).await, before, "the password step alone");
+    let from = now_ms();
+    let r = server
+        .call(
+            Method::POST,
+            "/api/auth/sign-in/2fa",
+            Some(&json!({ "challenge": challenge, "code": codes[0] })),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let to = now_ms();
+    let at = last_login(&server).await;
+    assert!(
+        at.is_some_and(|t| t >= from - 1 && t <= to + 1),
+        "lastLoginAt {at:?} within [{from}, {to}]"
+    );
+    server.finish().await;
+}
