@@ -476,6 +476,10 @@ impl Components {
     fn field_error(&mut self) -> Value {
         self.schema("FieldError", |_| {
             let kinds: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+            let locales: Vec<String> = onelastai_models::messages::LOCALES
+                .iter()
+                .map(|l| format!("`{}`", l.tag))
+                .collect();
             json!({
                 "type": "object",
                 "description": "One failing path, as the models crate (and Mongoose) reports it.",
@@ -499,7 +503,7 @@ impl Components {
                     },
                     "userMessage": {
                         "type": "string",
-                        "description": "The message for a person, in the body's `locale`; only when `Accept-Language` names a locale the server has (`en`, `fr`).",
+                        "description": format!("The message for a person, in the body's `locale`; only when `Accept-Language` names a locale the server has ({}).", locales.join(", ")),
                     },
                 },
             })
