@@ -28,10 +28,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 step() { printf '\n==> %s\n' "$*"; }
 
-source "$root/tools/devdb/ports.sh"
+source "$here/lib.sh"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/onelastai-bench.XXXXXX")"
-db_port="$(spare_port)"
 rust_pid="" express_pid=""
 cleanup() {
   set +e
@@ -50,10 +49,9 @@ step "installing Mongoose (tests/mongoose) and Express (tests/server-bench/expre
 [[ -d "$here/express/node_modules/express" && -d "$here/express/node_modules/@node-rs/argon2" ]] ||
   (cd "$here/express" && npm ci --no-audit --no-fund)
 
-step "starting devdb on 127.0.0.1:$db_port (data in $work/devdb)"
-uri="$(bash "$root/tools/devdb/start.sh" --port "$db_port" --data-dir "$work/devdb" | sed -n 's/^MONGODB_URI=//p' | tail -n 1)"
+start_devdb "$work/devdb"
 db_pid="$(tr -d '[:space:]' < "$work/devdb/devdb.pid")"
-token="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+token="$(bench_token bench)"
 
 case "${BENCH_LOG:-request}" in
   request) rust_log=info log_requests=1 log_note="request log: one line per request on both servers (onelastai RUST_LOG=info, express LOG_REQUESTS=1), each to a file" ;;
@@ -73,18 +71,8 @@ step "starting Express + Mongoose on 127.0.0.1:$express_port (database bench_exp
   BODY_LIMIT=1048576 LOG_REQUESTS="$log_requests" exec node server.js >"$work/express.log" 2>&1) &
 express_pid=$!
 
-wait_ready() {
-  local url="$1" name="$2"
-  for _ in $(seq 1 150); do
-    curl -fsS "$url" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "$name did not become ready; its log:" >&2
-  cat "$work/$name.log" >&2
-  return 1
-}
-wait_ready "http://127.0.0.1:$rust_port/ready" rust
-wait_ready "http://127.0.0.1:$express_port/health" express
+wait_ready "http://127.0.0.1:$rust_port/ready" "$rust_pid" "$work/rust.log"
+wait_ready "http://127.0.0.1:$express_port/health" "$express_pid" "$work/express.log"
 
 # The Express server checks its own hash at start and says so in its first line.
 argon2="argon2id m=19456,t=2,p=1"

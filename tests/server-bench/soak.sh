@@ -26,7 +26,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 step() { printf '\n==> %s\n' "$*"; }
 
-source "$root/tools/devdb/ports.sh"
+source "$here/lib.sh"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/onelastai-soak.XXXXXX")"
 logs="$root/target/server-soak"
@@ -49,10 +49,8 @@ else
   server_bin="$root/target/release/onelastai-server"
 fi
 
-db_port="$(spare_port)"
-step "starting devdb on 127.0.0.1:$db_port (data in $work/devdb)"
-uri="$(bash "$root/tools/devdb/start.sh" --port "$db_port" --data-dir "$work/devdb" | sed -n 's/^MONGODB_URI=//p' | tail -n 1)"
-token="soak-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+start_devdb "$work/devdb"
+token="$(bench_token soak)"
 
 export BODY_LIMIT="${BODY_LIMIT:-1048576}"
 port="$(spare_port)"
@@ -62,12 +60,7 @@ MONGODB_URI="$uri" MONGODB_DB=soak API_TOKEN="$token" LISTEN_ADDR="127.0.0.1:$po
   RUST_LOG="${SOAK_RUST_LOG:-warn}" "$server_bin" >"$logs/server.log" 2>&1 &
 server_pid=$!
 
-for _ in $(seq 1 150); do
-  curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "the server exited; its log:" >&2; cat "$logs/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$port/ready" >/dev/null || { echo "the server is not ready; its log:" >&2; cat "$logs/server.log" >&2; exit 1; }
+wait_ready "http://127.0.0.1:$port/ready" "$server_pid" "$logs/server.log"
 
 step "soak (loopback only; server pid $server_pid)"
 status=0

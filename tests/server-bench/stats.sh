@@ -16,7 +16,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 step() { printf '\n==> %s\n' "$*"; }
-source "$root/tools/devdb/ports.sh"
+source "$here/lib.sh"
 
 small=10000
 large=100000
@@ -47,20 +47,14 @@ fi
 step "building onelastai-server (release)"
 cargo build --release -q -p onelastai-server
 
-db_port="$(spare_port)"
-step "starting devdb on 127.0.0.1:$db_port"
-uri="$(bash "$root/tools/devdb/start.sh" --port "$db_port" --data-dir "$work/devdb" | sed -n 's/^MONGODB_URI=//p' | tail -n 1)"
-token="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+start_devdb "$work/devdb"
+token="$(bench_token bench)"
 port="$(spare_port)"
 step "starting onelastai-server on 127.0.0.1:$port"
 MONGODB_URI="$uri" MONGODB_DB=statsbench API_TOKEN="$token" LISTEN_ADDR="127.0.0.1:$port" RUST_LOG=warn \
   "$root/target/release/onelastai-server" >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 150); do
-  curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$port/ready" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+wait_ready "http://127.0.0.1:$port/ready" "$server_pid" "$work/server.log"
 
 kib() { awk -v k="$1" '$1 == k":" { print $2 }' "/proc/$server_pid/status"; }
 to="$(date -u -d tomorrow +%Y-%m-%dT00:00:00Z)"
