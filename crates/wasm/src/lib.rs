@@ -34,15 +34,16 @@ const TS_API: &'static str = r#"
 /** One of the 17 MongoDB collection names. */
 export type CollectionName = keyof Documents;
 
+/** A refused document's answer (the models crate's `Rejection`): every failing path. */
+export interface Rejection {
+    ok: false;
+    errors: FieldError[];
+    /** `true` when `options.maxErrors` cut the list: more paths fail than `errors` holds. */
+    truncated?: true;
+}
+
 /** What a validation returns: the normalised document, or every failing path. */
-export type ValidationResult<T> =
-    | { ok: true; value: T }
-    | {
-          ok: false;
-          errors: FieldError[];
-          /** `true` when `options.maxErrors` cut the list: more paths fail than `errors` holds. */
-          truncated?: true;
-      };
+export type ValidationResult<T> = { ok: true; value: T } | Rejection;
 
 /** Options of `validate` and the typed validators. */
 export interface ValidateOptions {
@@ -133,14 +134,7 @@ export function validate<C extends CollectionName>(
 ): ValidationResult<Documents[C]>;
 
 /** What `verdict` returns: `validate`'s answer without the normalised document. */
-export type Verdict =
-    | { ok: true }
-    | {
-          ok: false;
-          errors: FieldError[];
-          /** `true` when `options.maxErrors` cut the list: more paths fail than `errors` holds. */
-          truncated?: true;
-      };
+export type Verdict = { ok: true } | Rejection;
 
 /**
  * `validate` without the normalised document: the verdict and the same
