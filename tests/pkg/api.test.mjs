@@ -159,6 +159,23 @@ test('options.now and the collection name: each call reads the value it is given
   assert.equal(pkg.validate('users', { key: 'k', value: 1 }).ok, false);
 });
 
+test('options whose getters throw: the call throws that error, and the next calls are unharmed', () => {
+  // The options are read in JavaScript (boundary.js), where a throwing getter
+  // unwinds through the module: nothing may be left half-done for the next call.
+  const boom = new Error('getter says no');
+  const throwing = (key) => Object.defineProperty({}, key, { get() { throw boom; } });
+  const doc = { id: 'u', email: 'a@b.co' };
+  for (const key of ['now', 'maxErrors']) {
+    assert.throws(() => pkg.validate('users', doc, throwing(key)), (e) => e === boom || e.message === boom.message);
+    assert.throws(() => pkg.verdict('users', doc, throwing(key)), (e) => e === boom || e.message === boom.message);
+    assert.throws(() => pkg.validateMany('users', [doc], throwing(key)), (e) => e === boom || e.message === boom.message);
+    const after = pkg.validate('users', doc, { now: NOW });
+    assert.equal(after.ok, true);
+    assert.equal(after.value.joinedAt, NOW);
+    assert.deepEqual(pkg.validateMany('users', [doc, {}], { now: NOW }).map((r) => r.ok), [true, false]);
+  }
+});
+
 test('validateField: the errors of one path, with the rest of the form as context', () => {
   assert.deepEqual(pkg.validateField('users', 'email', 'ann@example.com'), []);
   const [bad] = pkg.validateField('users', 'email', 'not an email');

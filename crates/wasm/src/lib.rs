@@ -201,7 +201,8 @@ pub fn verdict(
 }
 
 /// `validateMany(collection, inputs, options?)`, declared above, less what
-/// the package's JavaScript adds (pkg/index.js, pkg/node.js): the array
+/// the package's JavaScript adds (the generated pkg/web/api.js and
+/// pkg/node/api.js, tools/build-pkg-codegen.mjs): the array
 /// crosses as one JSON text and the results as another.
 #[wasm_bindgen(js_name = validateMany, skip_typescript)]
 pub fn validate_many(
